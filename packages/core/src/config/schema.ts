@@ -1,0 +1,26 @@
+/** The validated configuration. See `gaugenn.config.*`; every key has a default. */
+export interface GaugeConfig {
+  /** SQLite store path. */
+  store: string;
+  /** Where reports go. */
+  reportDir: string;
+  /** Where model bytes found in apps are cached, content-addressed. */
+  modelCache?: string;
+  /** Extra plugins to load: module names or paths. */
+  use: string[];
+  /** Options per plugin, validated by each plugin's schema. */
+  plugins: Record<string, Record<string, unknown>>;
+  sources: { type: string; [k: string]: unknown }[];
+  devices: { kind: string; id?: string; [k: string]: unknown }[];
+  bench: {
+    backends: string[];
+    threads: number[];
+    warmup: number;
+    runs: number;
+    timeoutMs: number;
+    /** Wait until the device is cooler than this before each job (°C). */
+    thermalThresholdC: number;
+    /** Give up waiting for the device to cool after this long, and record that. */
+    thermalMaxWaitMs: number;
+  };
+}

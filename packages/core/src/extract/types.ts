@@ -1,0 +1,141 @@
+import type { GaugeErrorJSON } from '../errors/gauge-error.js';
+import type { ModelFile } from '../ir/model-graph.js';
+
+/** One app (or loose model file) that a source found. */
+export interface AppRef {
+  /** Stable id within a campaign: the absolute path of the main file, unless a source says otherwise. */
+  id: string;
+  /** The package file(s): one APK, or base + splits, or a loose file. */
+  files: string[];
+  /** The source type that produced it (`dir`, `files`, …). */
+  source: string;
+  snapshot?: string;
+  category?: string;
+  /** Package name when the source knows it already (a store listing). */
+  package?: string;
+}
+
+/** What a sniffer sees of an entry: its name, its size and its first bytes. */
+export interface SniffInput {
+  /** Entry path inside the app, nested archives joined with `!/`. */
+  path: string;
+  /** Uncompressed size in bytes. */
+  size: number;
+  /** The first bytes of the entry (up to {@link SNIFF_HEAD_BYTES}). */
+  head: Uint8Array;
+}
+
+/** How many leading bytes of each entry the walker hands to sniffers. */
+export const SNIFF_HEAD_BYTES = 4096;
+
+/** A sniffer's verdict: this entry belongs to a framework. */
+export interface SniffHit {
+  framework: string;
+  /**
+   * `model`: a whole model, or the main file of a multi-file model.
+   * `weights`: the companion file of a multi-file model (ncnn `.bin`, `.caffemodel`), paired by `group`.
+   */
+  kind: 'model' | 'weights';
+  /** Role of the file inside its model (`graph`, `weights`, …). */
+  role?: string;
+  /** Key that pairs files of one multi-file model, e.g. the path without its extension. */
+  group?: string;
+}
+
+/** Content sniffer: decides from the first bytes (and the name, as a hint only) whether an entry is a model. */
+export interface Sniffer {
+  /** Unique name, for errors and logs. */
+  name: string;
+  sniff(input: SniffInput): SniffHit | undefined;
+}
+
+/** A finding in code: a class or method that proves an app uses an API. */
+export interface CodeFinding {
+  /** What was found, e.g. `tflite.Interpreter`, `tflite.GpuDelegate`, `cloud.google.vision`. */
+  id: string;
+  /** Framework, delegate or cloud service it stands for. */
+  kind: 'framework' | 'delegate' | 'cloud' | 'other';
+  /** The class, method or symbol that proves it. */
+  evidence: string;
+  /** Entry it came from (`classes.dex`, `lib/arm64-v8a/libfoo.so`). */
+  path: string;
+  /** Framework it belongs to, where it belongs to one. */
+  framework?: string;
+}
+
+/** A native library in the app. */
+export interface NativeLib {
+  path: string;
+  abi: string;
+  name: string;
+  bytes: number;
+  sha256?: string;
+  /** ML runtime this library is, where fingerprinted. */
+  framework?: string;
+}
+
+/** A file that looks like a model but has no known magic. */
+export interface EncryptedSuspect {
+  path: string;
+  bytes: number;
+  entropy: number;
+  reason: string;
+}
+
+/** App metadata, as the manifest states it. */
+export interface AppMeta {
+  package?: string;
+  versionCode?: number;
+  versionName?: string;
+  minSdk?: number;
+  targetSdk?: number;
+  label?: string;
+}
+
+/** One model found in an app. `files` name the blobs in the model cache that hold its bytes. */
+export interface ExtractedModel {
+  /** Path of the main file inside the app (`assets/a.zip!/m.tflite`). */
+  path: string;
+  framework: string;
+  /** sha256 of the main file. */
+  sha256: string;
+  /** Bytes of the main file. */
+  bytes: number;
+  /** Every file of the model, main first; `path` here is the cached copy on disk, `role` names what it is. */
+  files: (ModelFile & { entry: string })[];
+  /** Offset inside its entry, for models embedded in a larger blob. */
+  offset?: number;
+}
+
+/** The result of extracting one app. */
+export interface ExtractedApp {
+  app: AppRef;
+  meta: AppMeta;
+  models: ExtractedModel[];
+  frameworks: string[];
+  nativeLibs: NativeLib[];
+  codeFindings: CodeFinding[];
+  cloudApis: CodeFinding[];
+  suspectedEncrypted: EncryptedSuspect[];
+  errors: GaugeErrorJSON[];
+  /** Entries seen, bytes read, for the record. */
+  stats: { entries: number; bytesRead: number; archives: number };
+}
+
+/** Where a scanner reports what it found in one entry. */
+export interface ScanSink {
+  setMeta(meta: AppMeta): void;
+  addFinding(f: CodeFinding): void;
+  addNativeLib(lib: NativeLib): void;
+  addSuspect(s: EncryptedSuspect): void;
+}
+
+/** A scanner reads whole entries it asks for (manifest, DEX, `.so`) and reports findings. Never executes them. */
+export interface Scanner {
+  name: string;
+  /** True for entry paths this scanner wants to read. Called for every entry, so keep it cheap. */
+  wants(path: string, size: number): boolean;
+  /** Largest entry it will read whole; larger ones are skipped with a note. Default 64 MiB. */
+  maxBytes?: number;
+  scan(data: Buffer, path: string, sink: ScanSink): void | Promise<void>;
+}

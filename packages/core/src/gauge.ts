@@ -1,0 +1,163 @@
+import { AsyncSeriesBailHook, AsyncSeriesHook, HookMap, SyncHook } from 'tapable';
+import type { Hook } from 'tapable';
+import { GaugeError } from './errors/gauge-error.js';
+import type { AppRef, ExtractedApp, Scanner, Sniffer } from './extract/types.js';
+import type { Device, DeviceSpec, Runner } from './device/types.js';
+import type { ModelFile, ModelGraph } from './ir/model-graph.js';
+import type { GaugeConfig } from './config/schema.js';
+
+/** A source spec from config: `{ type: 'dir', path: 'apps/' }`. */
+export interface SourceSpec {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** A model handed to a parser: its framework and its files on disk, main file first. */
+export interface ModelArtifact {
+  framework: string;
+  files: (ModelFile & { entry?: string })[];
+}
+
+/** Log levels the `log` hook carries. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A finished measurement, as the `measure` hook sees it. */
+export interface MeasureEvent {
+  jobId: number;
+  device: string;
+  model: string;
+  framework: string;
+  backend: string;
+  threads: number;
+  status: 'done' | 'failed';
+  samplesMs: number[];
+  error?: string;
+}
+
+/** What report plugins receive: the store path and a way to add sections to the HTML report. */
+export interface ReportContext {
+  storePath: string;
+  outDir: string;
+  addSection(section: { id: string; title: string; html: string }): void;
+}
+
+function makeHooks() {
+  return Object.freeze({
+    /** Source types → app refs. `gauge.hooks.source.for('dir')`. */
+    source: new HookMap(() => new AsyncSeriesBailHook<[SourceSpec], AppRef[] | undefined>(['spec'])),
+    /** Called after each app is extracted, before it is stored. Taps may add findings. */
+    extract: new AsyncSeriesHook<[ExtractedApp]>(['app']),
+    /** Framework → parser. `gauge.hooks.parse.for('tflite')`. */
+    parse: new HookMap(() => new AsyncSeriesBailHook<[ModelArtifact], ModelGraph | undefined>(['artifact'])),
+    /** Device kind → device. `gauge.hooks.device.for('host')`. */
+    device: new HookMap(() => new AsyncSeriesBailHook<[DeviceSpec], Device | undefined>(['spec'])),
+    /** Framework → runner for a device (the deploy stage). `gauge.hooks.deploy.for('tflite')`. */
+    deploy: new HookMap(() => new AsyncSeriesBailHook<[Device], Runner | undefined>(['device'])),
+    /** After each measurement job ends. */
+    measure: new AsyncSeriesHook<[MeasureEvent]>(['event']),
+    /** While the report is built: add sections. */
+    report: new AsyncSeriesHook<[ReportContext]>(['context']),
+    /** Cross-cutting log lines. */
+    log: new SyncHook<[LogLevel, string]>(['level', 'message']),
+  });
+}
+
+/** The hooks of a Gauge, one per pipeline stage (see DESIGN.md). */
+export type GaugeHooks = ReturnType<typeof makeHooks>;
+
+/**
+ * Wrap every tap so a throw becomes a GaugeError naming the plugin (the tap's name) and the hook,
+ * as Rollup's PluginDriver does. Interceptors run at tap time, so this costs nothing per call.
+ */
+function wrapTaps(hook: Hook<any, any>, hookName: string): void {
+  hook.intercept({
+    register(tap: any) {
+      const fn = tap.fn;
+      const plugin = tap.name;
+      const wrapErr = (e: unknown) => GaugeError.from(e, 'PLUGIN_HOOK', { plugin, hook: hookName });
+      if (tap.type === 'promise') {
+        tap.fn = (...args: unknown[]) => Promise.resolve().then(() => fn(...args)).catch((e: unknown) => { throw wrapErr(e); });
+      } else if (tap.type === 'sync') {
+        tap.fn = (...args: unknown[]) => {
+          try { return fn(...args); } catch (e) { throw wrapErr(e); }
+        };
+      }
+      return tap;
+    },
+  });
+}
+
+/**
+ * The Gauge: one object whose hooks are the pipeline's stages. Plugins tap them; core calls them.
+ * Create it with {@link createGauge} (which loads plugins and config), or directly in tests.
+ */
+export class Gauge {
+  readonly hooks: GaugeHooks = makeHooks();
+  readonly sniffers: Sniffer[] = [];
+  readonly scanners: Scanner[] = [];
+  /** Plugins applied, in order. */
+  readonly plugins: { name: string; frameworks: string[] }[] = [];
+
+  constructor(readonly config: GaugeConfig) {
+    for (const [name, h] of Object.entries(this.hooks)) {
+      if (h instanceof HookMap) {
+        h.intercept({ factory: (key: unknown, hook: Hook<any, any>) => { wrapTaps(hook, `${name}:${String(key)}`); return hook; } } as any);
+      } else {
+        wrapTaps(h as Hook<any, any>, name);
+      }
+    }
+  }
+
+  /** Register a content sniffer for the extract stage. */
+  addSniffer(s: Sniffer): void {
+    this.sniffers.push(s);
+  }
+
+  /** Register an entry scanner (manifest, DEX, native libraries) for the extract stage. */
+  addScanner(s: Scanner): void {
+    this.scanners.push(s);
+  }
+
+  /** Emit a log line to whoever taps `hooks.log`. */
+  log(level: LogLevel, message: string): void {
+    this.hooks.log.call(level, message);
+  }
+
+  /** Frameworks that some plugin parses. */
+  parseFrameworks(): string[] {
+    return [...(this.hooks.parse as any)._map.keys()] as string[];
+  }
+
+  /** Run the parser that the framework's plugin tapped. */
+  async parse(artifact: ModelArtifact): Promise<ModelGraph> {
+    const hook = this.hooks.parse.get(artifact.framework);
+    if (!hook || !hook.isUsed()) {
+      throw new GaugeError('NO_HANDLER', `No plugin parses ${artifact.framework} models. Install one with \`gaugenn plugins install <plugin>\` or add it to \`use\` in gaugenn.config.`, { hook: 'parse', subject: artifact.files[0]?.entry ?? artifact.files[0]?.path });
+    }
+    const g = await hook.promise(artifact);
+    if (!g) throw new GaugeError('NO_HANDLER', `The ${artifact.framework} parser returned nothing for this model.`, { hook: 'parse' });
+    return g;
+  }
+
+  /** Resolve a device spec into a connected device. */
+  async device(spec: DeviceSpec): Promise<Device> {
+    const hook = this.hooks.device.get(spec.kind);
+    const d = hook && hook.isUsed() ? await hook.promise(spec) : undefined;
+    if (!d) throw new GaugeError('NO_HANDLER', `No plugin provides devices of kind "${spec.kind}". Known kinds: ${[...(this.hooks.device as any)._map.keys()].join(', ')}.`, { hook: 'device' });
+    return d;
+  }
+
+  /** The runner for a framework on a device, or undefined if no plugin offers one. */
+  async runner(framework: string, device: Device): Promise<Runner | undefined> {
+    const hook = this.hooks.deploy.get(framework);
+    return hook && hook.isUsed() ? hook.promise(device) : undefined;
+  }
+
+  /** List apps for a source spec. */
+  async source(spec: SourceSpec): Promise<AppRef[]> {
+    const hook = this.hooks.source.get(spec.type);
+    const apps = hook && hook.isUsed() ? await hook.promise(spec) : undefined;
+    if (!apps) throw new GaugeError('NO_HANDLER', `No plugin provides sources of type "${spec.type}".`, { hook: 'source' });
+    return apps;
+  }
+}
