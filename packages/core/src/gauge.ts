@@ -96,7 +96,7 @@ export class Gauge {
   readonly sniffers: Sniffer[] = [];
   readonly scanners: Scanner[] = [];
   /** Plugins applied, in order. */
-  readonly plugins: { name: string; frameworks: string[] }[] = [];
+  readonly plugins: { name: string; frameworks: string[]; hostRequirements: string[] }[] = [];
 
   constructor(readonly config: GaugeConfig) {
     for (const [name, h] of Object.entries(this.hooks)) {

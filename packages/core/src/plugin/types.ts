@@ -23,6 +23,11 @@ export interface GaugePlugin<Options = Record<string, unknown>> {
   configSchema?: Record<string, unknown> | JSONSchemaType<Options>;
   /** Frameworks this plugin parses or runs, for `gaugenn plugins` listings. */
   frameworks?: string[];
+  /**
+   * pip requirement specs its host runners need (e.g. `ai-edge-litert==2.3.0`); `gaugenn setup` installs them
+   * into gaugeNN's own venv, and `hostPython()` finds that venv.
+   */
+  hostRequirements?: string[];
   /** Tap the Gauge's hooks. Called once, after the config is validated. */
   apply(gauge: Gauge, options: Options): void | Promise<void>;
 }

@@ -1,0 +1,58 @@
+import { stat, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createHostDevice } from '../device/host-device.js';
+import { GaugeError } from '../errors/gauge-error.js';
+import type { AppRef } from '../extract/types.js';
+import { definePlugin } from '../plugin/types.js';
+
+/** Walk a directory for app files; hidden entries are skipped, order is stable for reproducible campaigns. */
+async function listFiles(root: string, recursive: boolean): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string) => {
+    const ents = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of ents) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.isFile()) out.push(p);
+      else if (e.isDirectory() && recursive) await walk(p);
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+async function mustExist(p: string): Promise<import('node:fs').Stats> {
+  try {
+    return await stat(p);
+  } catch {
+    throw new GaugeError('INPUT_NOT_FOUND', `${p} does not exist. Check the path in the command or the config's sources.`, { subject: p });
+  }
+}
+
+/**
+ * What core provides itself: the `host` device (the embedded default) and the `dir` and `files` sources.
+ * Every file a source lists is one app; the extract stage decides whether it is an archive or a loose model.
+ */
+export const corePlugin = definePlugin({
+  name: 'core',
+  apply(gauge) {
+    gauge.hooks.device.for('host').tapPromise('core', async (spec) => createHostDevice(spec.id ?? 'host'));
+    gauge.hooks.source.for('dir').tapPromise('core', async (spec) => {
+      const root = resolve(String(spec.path ?? '.'));
+      await mustExist(root);
+      const files = await listFiles(root, spec.recursive !== false);
+      return files.map((f): AppRef => ({ id: f, files: [f], source: 'dir', snapshot: spec.snapshot as string | undefined }));
+    });
+    gauge.hooks.source.for('files').tapPromise('core', async (spec) => {
+      const paths = (spec.paths as string[] | undefined) ?? [];
+      const apps: AppRef[] = [];
+      for (const p of paths.map((x) => resolve(x))) {
+        const s = await mustExist(p);
+        if (s.isDirectory()) {
+          for (const f of await listFiles(p, true)) apps.push({ id: f, files: [f], source: 'files' });
+        } else apps.push({ id: p, files: [p], source: 'files' });
+      }
+      return apps;
+    });
+  },
+});

@@ -1,0 +1,42 @@
+/**
+ * JSON Schema of core's config keys. Plugins' `configSchema`s are merged under `plugins.<name>`.
+ * `additionalProperties: false` everywhere, so a misspelt key fails with its JSON path.
+ */
+export function coreSchema(pluginSchemas: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  const pluginProps: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(pluginSchemas)) pluginProps[name] = s;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      store: { type: 'string', minLength: 1, description: 'SQLite results store' },
+      reportDir: { type: 'string', minLength: 1 },
+      modelCache: { type: 'string', minLength: 1, description: 'where model bytes found in apps are kept, content-addressed' },
+      use: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'extra plugins: module names or paths' },
+      plugins: { type: 'object', additionalProperties: false, properties: pluginProps },
+      sources: {
+        type: 'array',
+        items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } },
+      },
+      devices: {
+        type: 'array',
+        minItems: 1,
+        items: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' }, id: { type: 'string' } } },
+      },
+      bench: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          backends: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          threads: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 256 }, minItems: 1 },
+          warmup: { type: 'integer', minimum: 0, maximum: 10000 },
+          runs: { type: 'integer', minimum: 1, maximum: 100000 },
+          timeoutMs: { type: 'integer', minimum: 1000 },
+          thermalThresholdC: { type: 'number', minimum: 0, maximum: 150 },
+          thermalMaxWaitMs: { type: 'integer', minimum: 0 },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * @gaugenn/plugin-android — Android apps for gaugeNN. This part reads app metadata from `AndroidManifest.xml`
+ * (binary AXML, or text as in AARs) during the extract stage.
+ */
+import { definePlugin } from '@gaugenn/core';
+import { manifestScanner } from './scan/manifest-scanner.js';
+
+export { readAppMeta } from './manifest/app-meta.js';
+export { writeManifest } from './manifest/binary-xml-writer.js';
+export type { ManifestSpec, WriteManifestOptions } from './manifest/binary-xml-writer.js';
+export { parseBinaryXml, findAttribute, isBinaryXml } from './manifest/binary-xml-reader.js';
+export type { BinaryXmlDocument, XmlAttribute, XmlElement, XmlValue } from './manifest/binary-xml-reader.js';
+export { readTextManifest, isTextXml } from './manifest/text-manifest.js';
+export { ANDROID_NS, ATTR_ID } from './manifest/axml-format.js';
+export { manifestScanner };
+
+/** The Android plugin: registers the `android-manifest` scanner. It takes no options yet. */
+export default definePlugin({
+  name: 'android',
+  configSchema: { type: 'object', properties: {}, additionalProperties: false },
+  apply(gauge) {
+    gauge.addScanner(manifestScanner);
+  },
+});
