@@ -1,0 +1,99 @@
+/**
+ * The report's input: a plain snapshot of the store, already joined and flattened.
+ * Reports are pure functions of this object (DESIGN.md "Store and outputs"), so a report can be
+ * re-rendered without re-measuring, and tests can build one by hand.
+ */
+
+/** One app package as the report shows it. */
+export interface ReportApp {
+  id: string;
+  /** The package file (or first split) the app came from. */
+  file: string;
+  package?: string;
+  versionName?: string;
+  versionCode?: number;
+  /** Frameworks found in the app (from models and code findings). */
+  frameworks: string[];
+  /** Model occurrences in this app. */
+  models: number;
+  /** Recorded failures (bad archive, unparsable model, …); a bad input never kills a campaign. */
+  errors: { code: string; message: string; subject?: string }[];
+}
+
+/** One unique model (by content hash) as the report shows it. */
+export interface ReportModel {
+  sha256: string;
+  /** First path seen inside an app. Comes from a hostile APK: always escape it. */
+  name: string;
+  framework: string;
+  /** Occurrences across the corpus (a model shipped by three apps counts 3). */
+  apps: number;
+  bytes: number;
+  /** Multiply-accumulates of MAC-category layers. */
+  macs: number;
+  /** 2 × MACs + one per output element of other arithmetic layers. */
+  flops: number;
+  params: number;
+  weightBytes: number;
+  layerCount: number;
+  modality: string;
+  quantization: string;
+  /** Category → layer count. */
+  categories: Record<string, number>;
+  /** Category → MACs. */
+  categoryMacs: Record<string, number>;
+  /** Input signature for tables, e.g. `1x224x224x3 uint8`. */
+  inputs: string;
+  /** False when parsing failed; `error` then says why. */
+  analysed: boolean;
+  error?: string;
+}
+
+/** One measurement job: (device, model, backend, threads) and every timed sample. */
+export interface ReportMeasurement {
+  jobId: number;
+  device: string;
+  deviceKind: string;
+  /** Model sha256. */
+  model: string;
+  modelName: string;
+  framework: string;
+  backend: string;
+  threads: number;
+  status: 'done' | 'failed' | 'pending' | 'running';
+  /** Every timed sample, warm-up excluded, in run order. */
+  samplesMs: number[];
+  /** Summary statistics as stored; the report recomputes them from `samplesMs` when samples exist. */
+  median?: number;
+  p90?: number;
+  mean?: number;
+  std?: number;
+  min?: number;
+  /** Runtime and version that ran the job, e.g. `ai-edge-litert 2.3.0`. */
+  engine?: string;
+  macs: number;
+  error?: string;
+  tempBeforeC?: number;
+  tempAfterC?: number;
+}
+
+/** One device; `info` is a {@link DeviceInfo}-like record as the store kept it. */
+export interface ReportDevice {
+  id: string;
+  kind: string;
+  info: Record<string, unknown>;
+}
+
+/** Everything a report needs. */
+export interface ReportData {
+  title: string;
+  /** ISO 8601 time the data was read from the store. */
+  generatedAt: string;
+  storePath: string;
+  apps: ReportApp[];
+  models: ReportModel[];
+  measurements: ReportMeasurement[];
+  devices: ReportDevice[];
+  /** Extra sections from report plugins; `html` is inserted as given (plugins are trusted, data is not). */
+  sections: { id: string; title: string; html: string }[];
+}

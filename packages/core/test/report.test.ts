@@ -1,0 +1,269 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import {
+  buildFigures,
+  renderReport,
+  renderSvg,
+  summarise,
+  toCsv,
+  type ReportData,
+} from '../src/report/index.js';
+import { BROKEN, V1_025, V1_05, V2_10, campaign, csvRecords, emptyData, parseCsv } from './report-fixture.js';
+
+const run = promisify(execFile);
+const made: string[] = [];
+async function tmp(tag: string): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), `gaugenn-report-${tag}-`));
+  made.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of made) await rm(d, { recursive: true, force: true });
+});
+
+/** Strip the two namespace declarations Vega's SVG carries; anything else that looks like a URL is a leak. */
+function urlsOutsideXmlns(html: string): string[] {
+  const stripped = html
+    .replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')
+    .replace(/xmlns:xlink="http:\/\/www\.w3\.org\/1999\/xlink"/g, '');
+  return stripped.match(/https?:\/\/[^\s"'<>)]*/g) ?? [];
+}
+
+describe('summarise', () => {
+  it('matches numpy (linear interpolation, sample std)', () => {
+    // numpy: median([1,2,3,4]) = 2.5, percentile(…, 90) = 3.7, percentile(…, 10) = 1.3, std(ddof=1) = 1.2909944487358056
+    const s = summarise([4, 1, 3, 2]);
+    expect(s).toMatchObject({ n: 4, median: 2.5, min: 1, max: 4, mean: 2.5 });
+    expect(s.p90).toBeCloseTo(3.7, 12);
+    expect(s.p10).toBeCloseTo(1.3, 12);
+    expect(s.std).toBeCloseTo(1.2909944487358056, 12);
+  });
+  it('handles one sample, no samples and non-finite values', () => {
+    expect(summarise([7])).toMatchObject({ n: 1, median: 7, p90: 7, std: 0 });
+    expect(summarise([]).n).toBe(0);
+    expect(Number.isNaN(summarise([]).median)).toBe(true);
+    expect(summarise([1, Number.NaN, 3, Infinity])).toMatchObject({ n: 2, median: 2 });
+  });
+});
+
+describe('figures', () => {
+  it('label compute as MACs (multiply-accumulates) and never mention FLOPs', () => {
+    for (const f of buildFigures(campaign())) {
+      const json = JSON.stringify(f.spec);
+      expect(json).not.toMatch(/FLOP/i);
+      if (/macs/i.test(json)) expect(json).toContain('MACs (multiply-accumulates');
+    }
+  });
+  it('plot one latency point per (model, device, backend, threads), medians from the samples', () => {
+    const data = campaign();
+    const fig = buildFigures(data).find((f) => f.id === 'latency-vs-macs')!;
+    const values = (fig.spec as unknown as { data: { values: { median: number; macs: number }[] } }).data.values;
+    expect(values).toHaveLength(12); // 12 done jobs, all distinct keys; failed and pending jobs are left out
+    const j = data.measurements[0]!;
+    expect(values.some((v) => v.median === summarise(j.samplesMs).median && v.macs === 14_000_000)).toBe(true);
+  });
+  it('render to SVG with marks, offline', async () => {
+    const fig = buildFigures(campaign()).find((f) => f.id === 'latency-vs-macs')!;
+    const svg = await renderSvg(fig.spec!, 'x');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('mark-symbol');
+    expect(svg).toContain('MACs (multiply-accumulates, log scale)');
+    expect(svg).toContain('Median latency (ms, log scale)');
+  });
+  it('do not truncate labels that fit (text measured per glyph, not 0.8 em per character)', async () => {
+    const fig = buildFigures(campaign()).find((f) => f.id === 'layer-composition')!;
+    const svg = await renderSvg(fig.spec!);
+    expect(svg).toContain(`${V2_10.name} (300M)`);
+    expect(svg).not.toContain('…');
+  });
+});
+
+describe('renderReport', () => {
+  it('writes a self-contained HTML report and CSVs for a small campaign', async () => {
+    const data = campaign();
+    const out = await tmp('campaign');
+    const { htmlPath, csvPaths } = await renderReport(data, out);
+    expect(htmlPath).toBe(join(out, 'index.html'));
+    expect(csvPaths.map((p) => p.slice(out.length + 1)).sort()).toEqual(['apps.csv', 'measurements.csv', 'models.csv', 'samples.csv']);
+    for (const p of [htmlPath, ...csvPaths]) expect((await stat(p)).size).toBeGreaterThan(0);
+    expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]); // atomic writes left nothing behind
+
+    const html = await readFile(htmlPath, 'utf8');
+    for (const m of data.models) expect(html).toContain(m.name);
+    // Four figures, each an inline SVG with drawn marks: points, bars, boxes.
+    expect(html.match(/<svg/g)?.length).toBe(4);
+    expect(html).toContain('mark-symbol');
+    expect(html).toContain('mark-rect');
+    expect(html).not.toContain('No measurements yet');
+    // Self-contained: no script at all, no external URL outside the SVG namespace declarations.
+    expect(html).not.toMatch(/<script\b/i);
+    expect(html).not.toMatch(/<script[^>]*\bsrc=/i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(urlsOutsideXmlns(html)).toEqual([]);
+    // SVG ids are unique across figures once inlined.
+    const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Tables and sections.
+    expect(html).toContain('Google Tensor G2');
+    expect(html).toContain('arm64-v8a');
+    expect(html).toContain('E_ZIP_ENTRY ×2');
+    expect(html).toContain('NNAPI delegate failed to prepare');
+    expect(html).toContain('<p class="plugin-note">Energy was not measured in this campaign.</p>');
+    expect(html).toContain('Definitions');
+    expect(html).toContain('MACs (M)');
+    expect(html).toContain('300.0'); // MobileNetV2 MACs in millions
+  });
+
+  it('CSV exports parse back to the same numbers', async () => {
+    const data = campaign();
+    const out = await tmp('csv');
+    await renderReport(data, out);
+
+    const jobs = csvRecords(await readFile(join(out, 'measurements.csv'), 'utf8'));
+    expect(jobs).toHaveLength(data.measurements.length);
+    for (const m of data.measurements) {
+      const row = jobs.find((r) => Number(r['job_id']) === m.jobId)!;
+      const s = summarise(m.samplesMs);
+      expect(Number(row['n'])).toBe(m.samplesMs.length);
+      expect(row['status']).toBe(m.status);
+      if (s.n > 0) {
+        expect(Number(row['median_ms'])).toBe(s.median);
+        expect(Number(row['p90_ms'])).toBe(s.p90);
+        expect(Number(row['mean_ms'])).toBe(s.mean);
+        expect(Number(row['std_ms'])).toBe(s.std);
+        expect(row['samples_ms']!.split(';').map(Number)).toEqual(m.samplesMs);
+      } else {
+        expect(row['median_ms']).toBe('');
+        expect(row['samples_ms']).toBe('');
+      }
+    }
+
+    const samples = csvRecords(await readFile(join(out, 'samples.csv'), 'utf8'));
+    expect(samples).toHaveLength(data.measurements.reduce((n, m) => n + m.samplesMs.length, 0));
+    const job3 = data.measurements[2]!;
+    const rows3 = samples.filter((r) => Number(r['job_id']) === 3);
+    expect(rows3.map((r) => Number(r['ms']))).toEqual(job3.samplesMs);
+    expect(rows3.map((r) => Number(r['index']))).toEqual(job3.samplesMs.map((_, i) => i));
+    expect(rows3[0]).toMatchObject({ model: job3.model, device: 'pixel7', backend: 'gpu', threads: '1' });
+
+    const models = csvRecords(await readFile(join(out, 'models.csv'), 'utf8'));
+    for (const m of [V1_025, V1_05, V2_10, BROKEN]) {
+      const row = models.find((r) => r['sha256'] === m.sha256)!;
+      expect(row['name']).toBe(m.name);
+      expect(Number(row['macs'])).toBe(m.macs);
+      expect(Number(row['flops'])).toBe(m.flops);
+      expect(Number(row['params'])).toBe(m.params);
+      expect(Number(row['macs_conv'])).toBe(m.categoryMacs['conv'] ?? 0);
+      expect(Number(row['layers_depthwise_conv'])).toBe(m.categories['depthwise_conv'] ?? 0);
+      expect(row['analysed']).toBe(String(m.analysed));
+    }
+
+    const apps = csvRecords(await readFile(join(out, 'apps.csv'), 'utf8'));
+    expect(apps.find((a) => a['package'] === 'org.photo.magic')).toMatchObject({
+      frameworks: 'tflite;ncnn', models: '3', errors: '3', error_codes: 'E_PARSE_NCNN;E_ZIP_ENTRY;E_ZIP_ENTRY',
+    });
+  });
+
+  it('escapes hostile names in HTML and SVG, and round-trips them through CSV', async () => {
+    const data = campaign();
+    const evil = 'assets/<script>alert(1)</script>, "quoted"\nline2 & <b>bold</b>.tflite';
+    const evilPkg = 'com.evil"><img src=x onerror=alert(1)>';
+    data.models[0]!.name = evil;
+    for (const j of data.measurements) if (j.model === data.models[0]!.sha256) j.modelName = evil;
+    data.apps[0]!.package = evilPkg;
+    data.apps[0]!.errors.push({ code: 'E_<x>', message: '</td></tr></table><script>alert(2)</script>' });
+    data.devices[0]!.info['soc'] = '<svg onload=alert(3)>';
+    const out = await tmp('evil');
+    await renderReport(data, out);
+    const html = await readFile(join(out, 'index.html'), 'utf8');
+    expect(html).not.toMatch(/<script\b/i);
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<svg onload');
+    expect(html).not.toContain('<b>bold</b>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('com.evil&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
+    // Still exactly four SVG roots: the name did not open an element inside a figure label either.
+    expect(html.match(/<svg/g)?.length).toBe(4);
+
+    const models = csvRecords(await readFile(join(out, 'models.csv'), 'utf8'));
+    expect(models.find((r) => r['sha256'] === data.models[0]!.sha256)!['name']).toBe(evil);
+    const samples = csvRecords(await readFile(join(out, 'samples.csv'), 'utf8'));
+    expect(samples.filter((r) => r['model_name'] === evil).length).toBeGreaterThan(0);
+    const apps = csvRecords(await readFile(join(out, 'apps.csv'), 'utf8'));
+    expect(apps[0]!['package']).toBe(evilPkg);
+  });
+
+  it('quotes CSV per RFC 4180', () => {
+    const text = toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line\r\nbreak', 3.14], [null, Number.NaN]]);
+    expect(text).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\r\nbreak",3.14\r\n,\r\n');
+    expect(parseCsv(text)).toEqual([['a', 'b'], ['x,y', 'say "hi"'], ['line\r\nbreak', '3.14'], ['', '']]);
+  });
+
+  it('renders an empty store with "no measurements yet" notes instead of figures', async () => {
+    const out = await tmp('empty');
+    const { htmlPath, csvPaths } = await renderReport(emptyData(), out);
+    const html = await readFile(htmlPath, 'utf8');
+    expect(html).toContain('No measurements yet');
+    expect(html).toContain('No models found yet');
+    expect(html).not.toContain('<svg');
+    expect(urlsOutsideXmlns(html)).toEqual([]);
+    for (const p of csvPaths) expect(parseCsv(await readFile(p, 'utf8'))).toHaveLength(1); // header only
+  });
+
+  it('renders measurements without models (failed jobs only) without error', async () => {
+    const data: ReportData = { ...campaign(), models: [] };
+    data.measurements = data.measurements.filter((m) => m.status !== 'done');
+    const out = await tmp('failed-only');
+    const html = await readFile((await renderReport(data, out)).htmlPath, 'utf8');
+    expect(html).toContain('No measurements yet');
+    expect(html).toContain('NNAPI delegate failed');
+  });
+});
+
+// A real browser opens the report from disk: the layout and inline SVG must survive an actual HTML parser,
+// and with the CSP in place nothing may be fetched.
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const browserIt = haveChromium ? it : it.skip;
+if (!haveChromium) {
+  console.warn(`report browser test skipped: ${CHROMIUM} not found (Debian/Ubuntu: apt-get install -y chromium)`);
+}
+
+describe('report in a real browser', () => {
+  browserIt(`opens in headless ${CHROMIUM} and draws the figures`, async () => {
+    const out = await tmp('browser');
+    const { htmlPath } = await renderReport(campaign(), out);
+    const url = pathToFileURL(htmlPath).href;
+    const common = [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars',
+    ];
+    const png = join(out, 'report.png');
+    await run(CHROMIUM, [...common, `--user-data-dir=${await tmp('chrome-a')}`, `--screenshot=${png}`, '--window-size=1400,2000', url], {
+      timeout: 90_000,
+    });
+    const bytes = await readFile(png);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(bytes.length).toBeGreaterThan(50_000); // a blank 1400×2000 PNG is a few KB; tables and figures are far more
+    const { stdout: dom } = await run(CHROMIUM, [...common, `--user-data-dir=${await tmp('chrome-b')}`, '--dump-dom', url], {
+      timeout: 90_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(dom).toContain('<svg');
+    expect(dom).toContain('mark-symbol');
+    expect(dom).toContain('MACs (multiply-accumulates, log scale)');
+    expect(dom).toContain(V2_10.name);
+    if (process.env['GAUGENN_REPORT_SCREENSHOT']) {
+      const { copyFile } = await import('node:fs/promises');
+      await copyFile(png, process.env['GAUGENN_REPORT_SCREENSHOT']);
+      await copyFile(htmlPath, process.env['GAUGENN_REPORT_SCREENSHOT'].replace(/\.png$/, '.html'));
+    }
+  });
+});
