@@ -114,10 +114,10 @@ describe('hostile zips: the reader refuses with typed errors and goes on', () =>
         const r = await ZipReader.open(src);
         const e = r.getEntry('zeros')!;
         expect(e.uncompressedSize / e.compressedSize).toBeGreaterThan(1000);
-        const t = Date.now();
         expect(await codeOf(drain(r, e))).toBe('ARCHIVE_BOMB');
-        expect(Date.now() - t).toBeLessThan(1000);
-        expect(r.budget.used).toBe(0); // refused on the declared ratio, before inflating anything
+        // Fast because no work is done: refused on the declared ratio, before inflating a byte.
+        // (Speed itself is measured in bench/, not in timed tests.)
+        expect(r.budget.used).toBe(0);
         expect(await codeOf(drain(r, r.getEntry('ok')!))).toBe('no error');
       } finally {
         await src.close();
@@ -131,6 +131,13 @@ describe('hostile zips: the reader refuses with typed errors and goes on', () =>
       expect(r.budget.used).toBeLessThan(200 * 1024); // a chunk or two, not 20 MB
     });
 
+    it('catches a small entry that lies about its size too (one-shot inflate path)', async () => {
+      const zip = await buildZip([{ name: 'small-liar', data: Buffer.alloc(100_000), method: 'deflate', declaredSize: 10 }]);
+      const r = await ZipReader.open(new BufferByteSource(zip));
+      expect(await codeOf(drain(r, r.entries[0]))).toBe('ARCHIVE_BOMB');
+      expect(r.budget.used).toBeLessThanOrEqual(11);
+    });
+
     it('enforces maxEntryBytes and the shared maxTotalBytes budget', async () => {
       const zip = await buildZip(Array.from({ length: 5 }, (_, i) => ({ name: `e${i}`, data: Buffer.alloc(400_000, i + 1), method: 'deflate' as const })));
       let r = await ZipReader.open(new BufferByteSource(zip), { limits: { maxEntryBytes: 300_000 } });
@@ -142,14 +149,12 @@ describe('hostile zips: the reader refuses with typed errors and goes on', () =>
     });
   });
 
-  it('lists 10,000 entries quickly with bounded memory', async () => {
+  it('lists 10,000 entries with bounded memory', async () => {
     const n = 10_000;
     const zip = await buildZip(Array.from({ length: n }, (_, i) => ({ name: `assets/many/f${i}.txt`, data: Buffer.from(`file ${i}`), method: 'store' as const })));
     const before = process.memoryUsage().heapUsed;
-    const t = Date.now();
     const r = await ZipReader.open(new BufferByteSource(zip));
     expect(r.entries).toHaveLength(n);
-    expect(Date.now() - t).toBeLessThan(2000);
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
   });
 });

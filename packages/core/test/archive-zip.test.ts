@@ -86,6 +86,15 @@ describe('zip round trips (writer → reader)', () => {
     expect(decodeCp437(Buffer.from([0x41, 0x82, 0xe1]))).toBe('Aéß');
   });
 
+  it('lists by the directory size, not a wrapped 16-bit entry count', async () => {
+    const zip = await buildZip(sample);
+    zip.writeUInt16LE(1, zip.length - 14); // as if 65,536 + 1 entries had been written without ZIP64
+    zip.writeUInt16LE(1, zip.length - 12);
+    const r = await ZipReader.open(new BufferByteSource(zip));
+    expect(r.entries.map((e) => e.name)).toEqual(sample.map((e) => e.name));
+    expect(r.problems).toEqual([]);
+  });
+
   it('reads an empty archive', async () => {
     const r = await ZipReader.open(new BufferByteSource(await buildZip([])));
     expect(r.entries).toEqual([]);

@@ -1,1 +1,27 @@
-export {};
+/**
+ * Archive reading and writing, and the walker that turns an app into an ExtractedApp.
+ * Core's public API re-exports this module.
+ */
+export { type ByteSource, FileByteSource, SubByteSource, BufferByteSource } from './byte-source.js';
+export { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, resolveLimits, ByteBudget } from './limits.js';
+export { unsafeEntryName, decodeCp437 } from './entry-name.js';
+export {
+  ZipReader,
+  findEocd,
+  ZIP_METHOD,
+  type ZipEntry,
+  type ZipReaderOptions,
+  type ZipReadOptions,
+  type ApkSigningBlockInfo,
+} from './zip-reader.js';
+export {
+  ZipWriter,
+  buildZip,
+  writeZip,
+  generatedData,
+  type ZipWriteEntry,
+  type ZipStreamEntry,
+  type ZipWriteOptions,
+} from './zip-writer.js';
+export { extractApp, DEFAULT_SCAN_MAX_BYTES, NESTED_SEPARATOR, type ExtractOptions } from '../extract/walker.js';
+export { cacheBlob, type CachedBlob } from '../extract/model-cache.js';

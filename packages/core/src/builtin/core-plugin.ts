@@ -6,13 +6,14 @@ import type { AppRef } from '../extract/types.js';
 import { definePlugin } from '../plugin/types.js';
 
 /** Walk a directory for app files; hidden entries are skipped, order is stable for reproducible campaigns. */
-async function listFiles(root: string, recursive: boolean): Promise<string[]> {
+async function listFiles(root: string, recursive: boolean, skip: (p: string) => boolean = () => false): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string) => {
     const ents = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
     for (const e of ents) {
       if (e.name.startsWith('.')) continue;
       const p = join(dir, e.name);
+      if (skip(p)) continue;
       if (e.isFile()) out.push(p);
       else if (e.isDirectory() && recursive) await walk(p);
     }
@@ -36,11 +37,13 @@ async function mustExist(p: string): Promise<import('node:fs').Stats> {
 export const corePlugin = definePlugin({
   name: 'core',
   apply(gauge) {
+    // The store, its WAL files and the model cache may sit inside a scanned directory: never treat them as apps.
+    const own = (p: string) => p.startsWith(gauge.config.store) || (gauge.config.modelCache !== undefined && p.startsWith(gauge.config.modelCache));
     gauge.hooks.device.for('host').tapPromise('core', async (spec) => createHostDevice(spec.id ?? 'host'));
     gauge.hooks.source.for('dir').tapPromise('core', async (spec) => {
       const root = resolve(String(spec.path ?? '.'));
       await mustExist(root);
-      const files = await listFiles(root, spec.recursive !== false);
+      const files = await listFiles(root, spec.recursive !== false, own);
       return files.map((f): AppRef => ({ id: f, files: [f], source: 'dir', snapshot: spec.snapshot as string | undefined }));
     });
     gauge.hooks.source.for('files').tapPromise('core', async (spec) => {
@@ -49,7 +52,7 @@ export const corePlugin = definePlugin({
       for (const p of paths.map((x) => resolve(x))) {
         const s = await mustExist(p);
         if (s.isDirectory()) {
-          for (const f of await listFiles(p, true)) apps.push({ id: f, files: [f], source: 'files' });
+          for (const f of await listFiles(p, true, own)) apps.push({ id: f, files: [f], source: 'files' });
         } else apps.push({ id: p, files: [p], source: 'files' });
       }
       return apps;

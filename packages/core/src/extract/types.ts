@@ -118,6 +118,11 @@ export interface ExtractedApp {
   cloudApis: CodeFinding[];
   suspectedEncrypted: EncryptedSuspect[];
   errors: GaugeErrorJSON[];
+  /**
+   * Things worth knowing that are not failures: weights with no model to pair with, entries a scanner
+   * skipped as too large. `subject` is the entry path.
+   */
+  notes?: { subject: string; message: string }[];
   /** Entries seen, bytes read, for the record. */
   stats: { entries: number; bytesRead: number; archives: number };
 }

@@ -1,0 +1,95 @@
+/**
+ * Random-access byte sources the zip reader reads from. A nested STORED archive is just a
+ * {@link SubByteSource} of its parent, so it is read in place, by offset, without a copy.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** Something with a size that can hand out any byte range. Reads past the end come back short, never throw. */
+export interface ByteSource {
+  /** Total size in bytes. */
+  readonly size: number;
+  /** Up to `length` bytes from `offset`; shorter only when the range runs past {@link size}. */
+  read(offset: number, length: number): Promise<Buffer>;
+  /** Release what the source holds (file handle). Sub-ranges do not close their parent. */
+  close(): Promise<void>;
+}
+
+/** A file on disk, read with positional reads on one FileHandle. */
+export class FileByteSource implements ByteSource {
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+    /** The path it was opened from, for messages. */
+    readonly path: string,
+  ) {}
+
+  /** Open `path` read-only. Throws the fs error (ENOENT, EISDIR, …) as is; callers map it. */
+  static async open(path: string): Promise<FileByteSource> {
+    const handle = await open(path, 'r');
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EISDIR' });
+      return new FileByteSource(handle, st.size, path);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    const n = clampLength(this.size, offset, length);
+    const buf = Buffer.allocUnsafe(n);
+    let done = 0;
+    // fs reads may come back short; loop until the range is filled or the file ends under us.
+    while (done < n) {
+      const { bytesRead } = await this.handle.read(buf, done, n - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done === n ? buf : buf.subarray(0, done);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+/** A window `[offset, offset + size)` of another source. */
+export class SubByteSource implements ByteSource {
+  readonly size: number;
+  constructor(
+    private readonly parent: ByteSource,
+    private readonly offset: number,
+    size: number,
+  ) {
+    // Never let a window claim bytes its parent does not have.
+    this.size = Math.max(0, Math.min(size, parent.size - offset));
+  }
+
+  read(offset: number, length: number): Promise<Buffer> {
+    return this.parent.read(this.offset + offset, clampLength(this.size, offset, length));
+  }
+
+  async close(): Promise<void> {
+    // The parent owns the handle.
+  }
+}
+
+/** An in-memory buffer, for tests and for small archives built on the fly. */
+export class BufferByteSource implements ByteSource {
+  readonly size: number;
+  constructor(private readonly buf: Buffer) {
+    this.size = buf.length;
+  }
+  async read(offset: number, length: number): Promise<Buffer> {
+    return this.buf.subarray(offset, offset + clampLength(this.size, offset, length));
+  }
+  async close(): Promise<void> {}
+}
+
+function clampLength(size: number, offset: number, length: number): number {
+  if (offset < 0 || length < 0 || !Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) {
+    throw new RangeError(`bad read range ${offset}+${length}`);
+  }
+  return Math.max(0, Math.min(length, size - offset));
+}

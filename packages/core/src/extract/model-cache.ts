@@ -1,0 +1,57 @@
+/**
+ * The content-addressed model cache: every model file found in an app is kept once, as `<dir>/<sha256>`,
+ * whatever app or path it came from, so a backbone shipped by a thousand apps is stored once.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { access, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+/** A blob in the cache. */
+export interface CachedBlob {
+  /** Absolute path of the cached copy, `<dir>/<sha256>`. */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Stream bytes once through sha256 into the cache. They go to a temp name in `dir` first (same file
+ * system, so the rename is atomic and a reader never sees half a blob), then take their hash as name; when
+ * that name exists already the temp copy is dropped. One pass (hash while writing) costs a temp write for
+ * a repeat model, which is cheaper than inflating every entry twice.
+ * The name on disk is always our own: entry names never become paths.
+ */
+export async function cacheBlob(dir: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<CachedBlob> {
+  const tmp = join(dir, `.tmp-${randomUUID()}`);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    async function* hashed(): AsyncGenerator<Buffer> {
+      for await (const c of chunks) {
+        hash.update(c);
+        bytes += c.length;
+        yield c;
+      }
+    }
+    await pipeline(hashed(), createWriteStream(tmp, { flags: 'wx' }));
+    const sha256 = hash.digest('hex');
+    const path = join(dir, sha256);
+    if (await exists(path)) await rm(tmp, { force: true });
+    else await rename(tmp, path);
+    return { path, sha256, bytes };
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
