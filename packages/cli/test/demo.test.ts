@@ -1,0 +1,39 @@
+import { hostPython, pythonHas } from '@gaugenn/core';
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageDir } from '../../../test-support/fixtures.js';
+import { gaugenn } from './cli.js';
+
+const noRuntime = (await pythonHas(['ai_edge_litert'])) ? undefined : `no ai_edge_litert for ${hostPython()}: run \`npx gaugenn setup\``;
+const noPackages = packageDir('@mediapipe/pose') ? undefined : 'missing npm package @mediapipe/pose (run npm ci)';
+if (noRuntime ?? noPackages) process.stderr.write(`[skip] ${noRuntime ?? noPackages}\n`);
+
+describe('gaugenn demo', () => {
+  it.skipIf(noRuntime ?? noPackages)('builds the corpus, measures every TFLite model on the host with LiteRT, writes the store and the report', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gaugenn-demo-'));
+    const r = await gaugenn(['demo', '--json', '--runs', '3', '--warmup', '1', '--no-setup'], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.store).toBe(join(cwd, 'gaugenn-demo', 'gaugenn.db'));
+    expect(existsSync(s.report)).toBe(true);
+    expect(s.models).toBeGreaterThanOrEqual(10);
+    expect(s.analysed).toBe(s.models);
+    expect(s.jobs).toEqual({ done: s.models, failed: 0, pending: 0 });
+
+    const db = new Database(s.store, { readonly: true });
+    // Every model the @mediapipe packages ship was found; pose_landmark_* ship in two packages: real duplicates.
+    const dup = db.prepare("SELECT COUNT(DISTINCT app_id) n FROM occurrences o JOIN models m ON m.sha256 = o.model_sha256 WHERE m.first_path LIKE '%pose_landmark_lite.tflite'").get() as { n: number };
+    expect(dup.n).toBe(2);
+    const control = db.prepare("SELECT package, frameworks FROM apps WHERE package = 'io.appium.settings'").get() as { package: string; frameworks: string } | undefined;
+    if (packageDir('io.appium.settings')) expect(JSON.parse(control!.frameworks)).toEqual([]);
+    const engines = db.prepare("SELECT DISTINCT engine FROM jobs WHERE status = 'done'").all() as { engine: string }[];
+    expect(engines.map((e) => e.engine).join()).toMatch(/ai-edge-litert/);
+    db.close();
+    const html = readFileSync(s.report, 'utf8');
+    expect(html).toContain('pose_landmark_heavy.tflite');
+    expect(html).toMatch(/<svg/);
+  });
+});
