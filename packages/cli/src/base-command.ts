@@ -2,10 +2,13 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import { GaugeError, Store, createGauge, type Gauge } from '@gaugenn/core';
 import androidPlugin from '@gaugenn/plugin-android';
 import tflitePlugin from '@gaugenn/plugin-tflite';
+import ncnnPlugin from '@gaugenn/plugin-ncnn';
+import caffePlugin from '@gaugenn/plugin-caffe';
+import formatsPlugin from '@gaugenn/plugin-formats';
 import { resolve } from 'node:path';
 
 /** Plugins that ship with the CLI. Others come from `gaugenn plugins install` or the config's `use`. */
-export const BUNDLED_PLUGINS = [tflitePlugin, androidPlugin];
+export const BUNDLED_PLUGINS = [tflitePlugin, ncnnPlugin, caffePlugin, androidPlugin, formatsPlugin];
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;

@@ -2,6 +2,7 @@ import { AsyncSeriesBailHook, AsyncSeriesHook, HookMap, SyncHook } from 'tapable
 import type { Hook } from 'tapable';
 import { GaugeError } from './errors/gauge-error.js';
 import type { AppRef, ExtractedApp, Scanner, Sniffer } from './extract/types.js';
+import type { CodeSignature, NativeLibSignature } from './extract/signatures.js';
 import type { Device, DeviceSpec, Runner } from './device/types.js';
 import type { ModelFile, ModelGraph } from './ir/model-graph.js';
 import type { GaugeConfig } from './config/schema.js';
@@ -95,6 +96,10 @@ export class Gauge {
   readonly hooks: GaugeHooks = makeHooks();
   readonly sniffers: Sniffer[] = [];
   readonly scanners: Scanner[] = [];
+  /** Code evidence catalogue (framework APIs, delegates, cloud ML APIs) that DEX scanners match. */
+  readonly codeSignatures: CodeSignature[] = [];
+  /** Native-library fingerprints that `.so` scanners match. */
+  readonly nativeLibSignatures: NativeLibSignature[] = [];
   /** Plugins applied, in order. */
   readonly plugins: { name: string; frameworks: string[]; hostRequirements: string[] }[] = [];
 
@@ -116,6 +121,16 @@ export class Gauge {
   /** Register an entry scanner (manifest, DEX, native libraries) for the extract stage. */
   addScanner(s: Scanner): void {
     this.scanners.push(s);
+  }
+
+  /** Add entries to the code evidence catalogue (framework APIs, delegates, cloud ML APIs). */
+  addCodeSignatures(sigs: readonly CodeSignature[]): void {
+    this.codeSignatures.push(...sigs);
+  }
+
+  /** Add native-library fingerprints of ML runtimes. */
+  addNativeLibSignatures(sigs: readonly NativeLibSignature[]): void {
+    this.nativeLibSignatures.push(...sigs);
   }
 
   /** Emit a log line to whoever taps `hooks.log`. */

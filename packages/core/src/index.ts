@@ -6,6 +6,7 @@ export * from './errors/gauge-error.js';
 export * from './ir/model-graph.js';
 export * from './ir/totals.js';
 export * from './extract/types.js';
+export * from './extract/signatures.js';
 export * from './device/types.js';
 export * from './plugin/types.js';
 export * from './gauge.js';

@@ -4,6 +4,9 @@
  */
 import { definePlugin } from '@gaugenn/core';
 import { manifestScanner } from './scan/manifest-scanner.js';
+import { dexScanner } from './scan/dex-scanner.js';
+import { nativeLibScanner } from './scan/native-lib-scanner.js';
+import { cloudApiSignatures } from './cloud-apis.js';
 
 export { readAppMeta } from './manifest/app-meta.js';
 export { writeManifest } from './manifest/binary-xml-writer.js';
@@ -20,5 +23,8 @@ export default definePlugin({
   configSchema: { type: 'object', properties: {}, additionalProperties: false },
   apply(gauge) {
     gauge.addScanner(manifestScanner);
+    gauge.addScanner(dexScanner(gauge));
+    gauge.addScanner(nativeLibScanner(gauge));
+    gauge.addCodeSignatures(cloudApiSignatures);
   },
 });

@@ -7,6 +7,7 @@ import { GaugeError, definePlugin, sha256, type ModelArtifact, type ModelFile, t
 import { parseTflite } from './parse/parse-tflite.js';
 import { HostTfliteRunner } from './runner/host-runner.js';
 import { tfliteSniffer } from './sniff.js';
+import { codeSignatures, nativeLibSignatures } from './signatures.js';
 
 export { parseTflite } from './parse/parse-tflite.js';
 export { tfliteSniffer, looksLikeTflite } from './sniff.js';
@@ -51,6 +52,8 @@ export default definePlugin<TflitePluginOptions>({
   configSchema: { type: 'object', properties: { python: { type: 'string' } }, additionalProperties: false },
   apply(gauge, options) {
     gauge.addSniffer(tfliteSniffer);
+    gauge.addCodeSignatures(codeSignatures);
+    gauge.addNativeLibSignatures(nativeLibSignatures);
     gauge.hooks.parse.for('tflite').tapPromise('tflite', (artifact) => parseTfliteArtifact(artifact));
     gauge.hooks.deploy
       .for('tflite')
