@@ -7,6 +7,7 @@ import { manifestScanner } from './scan/manifest-scanner.js';
 import { dexScanner } from './scan/dex-scanner.js';
 import { nativeLibScanner } from './scan/native-lib-scanner.js';
 import { cloudApiSignatures } from './cloud-apis.js';
+import { registerAndroidSources } from './source/android-sources.js';
 
 export { readAppMeta } from './manifest/app-meta.js';
 export { writeManifest } from './manifest/binary-xml-writer.js';
@@ -26,5 +27,6 @@ export default definePlugin({
     gauge.addScanner(dexScanner(gauge));
     gauge.addScanner(nativeLibScanner(gauge));
     gauge.addCodeSignatures(cloudApiSignatures);
+    registerAndroidSources(gauge);
   },
 });

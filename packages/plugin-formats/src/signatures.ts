@@ -1,7 +1,3 @@
-import type { CodeSignature, NativeLibSignature } from '@gaugenn/core';
-
-/** Code evidence (DEX classes and methods) of this plugin's framework(s). Filled in by the extraction work (issue 3). */
-export const codeSignatures: CodeSignature[] = [];
-
-/** Native-library fingerprints of this plugin's runtime(s). */
-export const nativeLibSignatures: NativeLibSignature[] = [];
+/** Evidence catalogues this plugin contributes to the extract stage's scanners. */
+export { codeSignatures } from './code-signatures.js';
+export { nativeLibSignatures } from './native-lib-signatures.js';
