@@ -2,11 +2,11 @@
  * @gaugenn/plugin-android — Android apps for gaugeNN. This part reads app metadata from `AndroidManifest.xml`
  * (binary AXML, or text as in AARs) during the extract stage.
  */
-import { definePlugin } from '@gaugenn/core';
+import { definePlugin, type CodeSignature } from '@gaugenn/core';
 import { manifestScanner } from './scan/manifest-scanner.js';
 import { dexScanner } from './scan/dex-scanner.js';
 import { nativeLibScanner } from './scan/native-lib-scanner.js';
-import { cloudApiSignatures } from './cloud-apis.js';
+import { cloudApiSignatures, codeSignatureSchema } from './cloud-apis.js';
 import { registerAndroidSources } from './source/android-sources.js';
 
 export { readAppMeta } from './manifest/app-meta.js';
@@ -21,12 +21,14 @@ export { manifestScanner };
 /** The Android plugin: registers the `android-manifest` scanner. It takes no options yet. */
 export default definePlugin({
   name: 'android',
-  configSchema: { type: 'object', properties: {}, additionalProperties: false },
-  apply(gauge) {
+  // `codeSignatures` extends the code evidence catalogue from config (e.g. a cloud API the catalogue lacks).
+  configSchema: { type: 'object', properties: { codeSignatures: { type: 'array', items: codeSignatureSchema } }, additionalProperties: false },
+  apply(gauge, options: { codeSignatures?: CodeSignature[] }) {
     gauge.addScanner(manifestScanner);
     gauge.addScanner(dexScanner(gauge));
     gauge.addScanner(nativeLibScanner(gauge));
     gauge.addCodeSignatures(cloudApiSignatures);
+    gauge.addCodeSignatures(options?.codeSignatures ?? []);
     registerAndroidSources(gauge);
   },
 });

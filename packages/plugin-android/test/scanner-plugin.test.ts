@@ -67,11 +67,14 @@ describe('android-manifest scanner', () => {
 });
 
 describe('android plugin', () => {
-  it('registers the manifest scanner', async () => {
+  it('registers the manifest scanner and takes extra code signatures from its options', async () => {
     expect(plugin.name).toBe('android');
-    expect(plugin.configSchema).toEqual({ type: 'object', properties: {}, additionalProperties: false });
+    expect(Object.keys((plugin.configSchema as { properties: object }).properties)).toEqual(['codeSignatures']);
     const gauge = new Gauge({} as GaugeConfig);
-    await plugin.apply(gauge, {});
+    // Stands for a study's own addition to the cloud API catalogue, given in gaugenn.config.
+    const extra = { id: 'cloud.example.vision', kind: 'cloud' as const, service: 'Example Vision', classes: ['com.example.vision.*'] };
+    await plugin.apply(gauge, { codeSignatures: [extra] });
     expect(gauge.scanners).toContain(manifestScanner);
+    expect(gauge.codeSignatures).toContainEqual(extra);
   });
 });
