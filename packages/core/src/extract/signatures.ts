@@ -28,6 +28,8 @@ export interface NativeLibSignature {
   /** Stable id, e.g. `tflite.gpu-delegate`. */
   id: string;
   framework: string;
+  /** Whether the library is the runtime itself or a delegate/accelerator for it. Default: framework. */
+  kind?: 'framework' | 'delegate';
   /** Library file names (regular expressions, matched against the base name, e.g. `^libtensorflowlite(_jni)?\\.so$`). */
   names?: string[];
   /** Exported or imported dynamic symbols (prefix match) that prove it, e.g. `TfLiteInterpreterCreate`. */
