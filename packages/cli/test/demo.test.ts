@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { packageDir } from '../../../test-support/fixtures.js';
 import { gaugenn } from './cli.js';
 
-const noRuntime = (await pythonHas(['ai_edge_litert'])) ? undefined : `no ai_edge_litert for ${hostPython()}: run \`npx gaugenn setup\``;
+const noRuntime = (await pythonHas(['ai_edge_litert', 'ncnn', 'cv2'])) ? undefined : `ai_edge_litert, ncnn or cv2 missing for ${hostPython()}: run \`npx gaugenn setup\``;
 const noPackages = packageDir('@mediapipe/pose') ? undefined : 'missing npm package @mediapipe/pose (run npm ci)';
 if (noRuntime ?? noPackages) process.stderr.write(`[skip] ${noRuntime ?? noPackages}\n`);
 
@@ -29,8 +29,13 @@ describe('gaugenn demo', () => {
     expect(dup.n).toBe(2);
     const control = db.prepare("SELECT package, frameworks FROM apps WHERE package = 'io.appium.settings'").get() as { package: string; frameworks: string } | undefined;
     if (packageDir('io.appium.settings')) expect(JSON.parse(control!.frameworks)).toEqual([]);
-    const engines = db.prepare("SELECT DISTINCT engine FROM jobs WHERE status = 'done'").all() as { engine: string }[];
-    expect(engines.map((e) => e.engine).join()).toMatch(/ai-edge-litert/);
+    const engines = (db.prepare("SELECT DISTINCT engine FROM jobs WHERE status = 'done'").all() as { engine: string }[]).map((e) => e.engine).join();
+    expect(engines).toMatch(/ai-edge-litert/);
+    // The ncnn and Caffe apps ran on their own runtimes.
+    expect(engines).toMatch(/ncnn/);
+    expect(engines).toMatch(/opencv/i);
+    const frameworks = (db.prepare('SELECT DISTINCT framework FROM models').all() as { framework: string }[]).map((r) => r.framework).sort();
+    expect(frameworks).toEqual(['caffe', 'ncnn', 'tflite']);
     db.close();
     const html = readFileSync(s.report, 'utf8');
     expect(html).toContain('pose_landmark_heavy.tflite');

@@ -9,7 +9,7 @@ export default class Demo extends BaseCommand<typeof Demo> {
   static override summary = 'Build a demo corpus of real APKs with real TFLite models, then extract, analyze, bench (host, cpu) and report.';
   static override description = `The corpus is built from the production models that the @mediapipe/* npm packages ship, packed
 as APKs with binary manifests, plus a real no-ML APK as a control. Everything lands in --dir: apps/, gaugenn.db, report/.
-If the host has no LiteRT runtime, gaugeNN's venv is made first (\`gaugenn setup\`).`;
+If the host lacks the runtimes (LiteRT, ncnn, OpenCV), gaugeNN's venv is made first (\`gaugenn setup\`).`;
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --dir /tmp/demo --runs 50'];
   static override flags = {
     dir: Flags.string({ description: 'where the corpus, store and report go', default: 'gaugenn-demo' }),
@@ -30,9 +30,10 @@ If the host has no LiteRT runtime, gaugeNN's venv is made first (\`gaugenn setup
     if (!apps.some((a) => a.models.length)) {
       throw new GaugeError('INPUT_NOT_FOUND', `None of ${DEMO_PACKAGES.join(', ')} is installed. Run \`npm ci\` in the gaugeNN repository (they are its dev dependencies).`);
     }
-    if (this.flags.setup && !(await pythonHas(['ai_edge_litert'])) && !(await pythonHas(['tflite_runtime']))) {
+    // The host runtimes the demo's apps need: LiteRT, ncnn, OpenCV DNN (for the Caffe app).
+    if (this.flags.setup && !(await pythonHas(['ai_edge_litert', 'ncnn', 'cv2']))) {
       const reqs = gauge.plugins.flatMap((p) => p.hostRequirements);
-      if (!this.jsonEnabled()) this.log(`No LiteRT runtime for ${hostPython()}: installing ${reqs.join(' ')} into gaugeNN's venv (once).`);
+      if (!this.jsonEnabled()) this.log(`Host runtimes missing for ${hostPython()}: installing ${reqs.join(' ')} into gaugeNN's venv (once).`);
       await setupHostPython(reqs, (l) => !this.jsonEnabled() && this.log(l));
     }
     // A fresh store each time: the demo shows the whole pipeline, not a resumed one.

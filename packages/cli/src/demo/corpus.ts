@@ -1,5 +1,7 @@
 import { buildZip, writeZip, type ZipStreamEntry } from '@gaugenn/core';
 import { writeManifest } from '@gaugenn/plugin-android';
+import { buildDemoNcnnModel } from '@gaugenn/plugin-ncnn';
+import { buildDemoCaffeModel } from '@gaugenn/plugin-caffe';
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -72,6 +74,22 @@ export async function buildDemoCorpus(dir: string): Promise<DemoApp[]> {
     const file = join(dir, `${pkg}.apk`);
     await writeZip(file, entries, { apkSigningBlock: true });
     apps.push({ file, package: pkg, models: paths });
+  }
+  // ncnn and Caffe apps: no npm package ships their models, so their plugins write real architectures
+  // (SqueezeNet v1.1, MTCNN P-Net) with deterministic pseudo-random weights in the real file layouts.
+  const generated = [
+    { pkg: 'com.gaugenn.demo.ncnn_squeezenet', build: buildDemoNcnnModel },
+    { pkg: 'com.gaugenn.demo.caffe_mtcnn', build: buildDemoCaffeModel },
+  ];
+  for (const [i, g] of generated.entries()) {
+    const model = await g.build();
+    const entries: ZipStreamEntry[] = [
+      { name: 'AndroidManifest.xml', data: writeManifest({ package: g.pkg, versionCode: 200 + i, versionName: '1.0', minSdk: 21, targetSdk: 34, label: model.description }), method: 'deflate' },
+      ...model.files.map((f): ZipStreamEntry => ({ name: `assets/${f.name}`, data: f.data, method: 'store' })),
+    ];
+    const file = join(dir, `${g.pkg}.apk`);
+    await writeZip(file, entries, { apkSigningBlock: true });
+    apps.push({ file, package: g.pkg, models: model.files.map((f) => `assets/${f.name}`) });
   }
   const control = resolvePackageDir(CONTROL_APK.pkg);
   if (control) {
