@@ -1,5 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { GaugeError, Store, createGauge, type Gauge } from '@gaugenn/core';
+import { GaugeError, Store, createGauge, setGaugeRecipe, type Gauge } from '@gaugenn/core';
 import androidPlugin from '@gaugenn/plugin-android';
 import tflitePlugin from '@gaugenn/plugin-tflite';
 import ncnnPlugin from '@gaugenn/plugin-ncnn';
@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 
 /** Plugins that ship with the CLI. Others come from `gaugenn plugins install` or the config's `use`. */
 export const BUNDLED_PLUGINS = [tflitePlugin, ncnnPlugin, caffePlugin, androidPlugin, formatsPlugin];
+/** The same plugins by module specifier, so extraction workers can load them (functions cannot cross threads). */
+const BUNDLED_SPECIFIERS = ['@gaugenn/plugin-tflite', '@gaugenn/plugin-ncnn', '@gaugenn/plugin-caffe', '@gaugenn/plugin-android', '@gaugenn/plugin-formats'].map((s) => import.meta.resolve(s));
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -40,7 +42,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async gauge(overrides: { store?: string; reportDir?: string } = {}): Promise<Gauge> {
     const roots = [...this.config.plugins.values()].filter((p) => p.type !== 'core').map((p) => p.root);
     const store = overrides.store ?? (this.flags.store ? resolve(this.flags.store) : undefined);
-    return createGauge({ configPath: this.flags.config, builtins: BUNDLED_PLUGINS, pluginRoots: roots, overrides: { store, reportDir: overrides.reportDir } });
+    const gauge = await createGauge({ configPath: this.flags.config, builtins: BUNDLED_PLUGINS, pluginRoots: roots, overrides: { store, reportDir: overrides.reportDir } });
+    // How a worker thread rebuilds this Gauge for parallel extraction.
+    setGaugeRecipe(gauge, { builtins: BUNDLED_SPECIFIERS, cwd: process.cwd(), configPath: this.flags.config, pluginRoots: roots });
+    return gauge;
   }
 
   protected openStore(gauge: Gauge): Store {

@@ -1,6 +1,6 @@
 import { buildZip, writeZip } from '@gaugenn/core';
 import { writeManifest } from '@gaugenn/plugin-android';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,11 @@ const OTHER = fixture('tflite/split_concat.tflite');
 
 describe('gaugenn extract on an APK built at test time', () => {
   it.skipIf(missing(MODEL, OTHER))('finds a stored, a deflated, a disguised and a nested model, and refuses ../../x', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'gaugenn-apk-'));
+    // work sits one level inside a private temp dir, so `../x` would land where this test can see it.
+    const outer = mkdtempSync(join(tmpdir(), 'gaugenn-apk-'));
+    const work = join(outer, 'w');
     const cwd = join(work, 'cwd');
+    mkdirSync(cwd, { recursive: true });
     const model = readFileSync(MODEL);
     const other = readFileSync(OTHER);
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -32,8 +35,6 @@ describe('gaugenn extract on an APK built at test time', () => {
       { name: 'res/raw/readme.txt', data: Buffer.from('not a model'), method: 'deflate' },
     ], { apkSigningBlock: true });
 
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(cwd);
     const r = await gaugenn(['extract', apk, '--json', '--store', join(cwd, 'g.db')], { cwd });
     expect(r.exitCode, r.stderr).toBe(0);
     const [x] = JSON.parse(r.stdout);
@@ -51,7 +52,7 @@ describe('gaugenn extract on an APK built at test time', () => {
     const traversal = x.errors.find((e: any) => e.code === 'ARCHIVE_PATH_TRAVERSAL');
     expect(traversal?.subject ?? traversal?.message).toContain('../../x');
     // Nothing named x appeared above the work dir or beside the store.
-    expect(existsSync(join(work, '..', 'x'))).toBe(false);
+    expect(readdirSync(outer)).toEqual(['w']);
     expect(existsSync(join(work, 'x'))).toBe(false);
     expect(readdirSync(work).sort()).toEqual(['app.apk', 'cwd']);
 

@@ -20,10 +20,10 @@ const aarManifest = `<?xml version="1.0" encoding="utf-8"?>
 `;
 
 describe('android-manifest scanner', () => {
-  it('wants only the top-level AndroidManifest.xml', () => {
+  it('wants the app’s AndroidManifest.xml and those of APKs one level down (split sets), nothing else', () => {
     expect(manifestScanner.name).toBe('android-manifest');
     expect(manifestScanner.wants('AndroidManifest.xml', 2000)).toBe(true);
-    expect(manifestScanner.wants('base.apk!/AndroidManifest.xml', 2000)).toBe(false);
+    expect(manifestScanner.wants('base.apk!/AndroidManifest.xml', 2000)).toBe(true);
     expect(manifestScanner.wants('res/AndroidManifest.xml', 2000)).toBe(false);
     expect(manifestScanner.wants('assets/model.tflite', 2000)).toBe(false);
   });

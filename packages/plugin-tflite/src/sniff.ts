@@ -3,7 +3,8 @@
  * the bytes decide: the flatbuffer file identifier `TFL3` at bytes 4..8, and a root offset that points at a
  * plausible table inside the file.
  */
-import type { SniffHit, SniffInput, Sniffer } from '@gaugenn/core';
+import type { LocatedModel, SniffHit, SniffInput, Sniffer } from '@gaugenn/core';
+import { locateTflite } from './locate.js';
 
 const IDENT = [0x54, 0x46, 0x4c, 0x33]; // "TFL3"
 
@@ -23,10 +24,17 @@ export function looksLikeTflite(head: Uint8Array, size: number): boolean {
   return vtSize >= 4 && vtSize % 2 === 0 && vtable + vtSize <= size;
 }
 
-/** The TFLite sniffer registered by the plugin. */
+/**
+ * The TFLite sniffer registered by the plugin. `sniff` claims whole files; `locate` finds models embedded in a
+ * blob (emscripten packed assets, models appended to other data), each checked structurally and measured to
+ * its last byte (see locate.ts).
+ */
 export const tfliteSniffer: Sniffer = {
   name: 'tflite',
   sniff(input: SniffInput): SniffHit | undefined {
     return looksLikeTflite(input.head, input.size) ? { framework: 'tflite', kind: 'model', role: 'model' } : undefined;
+  },
+  locate(data: Uint8Array): LocatedModel[] {
+    return locateTflite(data).map((m) => ({ ...m, hit: { framework: 'tflite', kind: 'model', role: 'model' } }));
   },
 };

@@ -93,3 +93,37 @@ function clampLength(size: number, offset: number, length: number): number {
   }
   return Math.max(0, Math.min(length, size - offset));
 }
+
+/**
+ * A read-through block cache over another source, for the walker's many small reads (a local header, then a
+ * 4 KiB head, entry after entry, in file order): each small read that misses fetches one block, and the next
+ * entries' small reads come out of it, so an APK of thousands of small entries costs a few syscalls per block,
+ * not two per entry. Large reads go straight through. Memory: one block.
+ */
+export class BlockCacheByteSource implements ByteSource {
+  readonly size: number;
+  private block: Buffer = Buffer.alloc(0);
+  private blockStart = 0;
+
+  constructor(
+    private readonly parent: ByteSource,
+    private readonly blockBytes = 256 * 1024,
+  ) {
+    this.size = parent.size;
+  }
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    const n = clampLength(this.size, offset, length);
+    const rel = offset - this.blockStart;
+    if (rel >= 0 && rel + n <= this.block.length) return this.block.subarray(rel, rel + n);
+    if (n >= this.blockBytes / 4) return this.parent.read(offset, n);
+    // A fresh buffer per block: slices handed out earlier stay valid.
+    this.block = await this.parent.read(offset, Math.max(n, this.blockBytes));
+    this.blockStart = offset;
+    return this.block.subarray(0, Math.min(n, this.block.length));
+  }
+
+  async close(): Promise<void> {
+    await this.parent.close();
+  }
+}

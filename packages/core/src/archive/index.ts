@@ -25,3 +25,7 @@ export {
 } from './zip-writer.js';
 export { extractApp, DEFAULT_SCAN_MAX_BYTES, NESTED_SEPARATOR, type ExtractOptions } from '../extract/walker.js';
 export { cacheBlob, type CachedBlob } from '../extract/model-cache.js';
+export { cacheBytes, uncacheBlob } from '../extract/model-cache.js';
+export { WindowLocator, DEFAULT_LOCATE_OPTIONS, type LocateOptions, type FoundModel } from '../extract/locate-window.js';
+export { KNOWN_MAGIC, knownMagic, type KnownMagic } from '../extract/known-magic.js';
+export { SUSPECT_RULES, shannonEntropy, encryptedSuspect } from '../extract/encrypted-suspect.js';

@@ -20,6 +20,15 @@ import { ByteBudget, resolveLimits, type ArchiveLimits } from './limits.js';
 
 /** Read size for entry data and the central directory window. */
 export const CHUNK_BYTES = 64 * 1024;
+/**
+ * Largest read of entry data. Reads start at {@link CHUNK_BYTES} and double up to this, so a caller that stops
+ * after the first chunk (a head) reads little, and one that reads on (a hash, a scan) pays few syscalls per MB.
+ */
+const READ_MAX_BYTES = 1024 * 1024;
+/** Output chunk size of the streaming inflater: large chunks cost fewer stream turns per MB. */
+const INFLATE_CHUNK_BYTES = 256 * 1024;
+/** Compressed bytes read for a head beyond the head's size: deflate never needs more than a few bytes per 64 KiB. */
+const HEAD_SLACK_BYTES = 16 * 1024;
 const CD_WINDOW = 1024 * 1024;
 /** Deflated entries up to this size (and one chunk compressed) are inflated in one synchronous call. */
 const SMALL_INFLATE_BYTES = 256 * 1024;
@@ -400,7 +409,7 @@ export class ZipReader {
     } else {
       const raw = readRange(this.source, range.offset, range.length, name, signal);
       const input = Readable.from(raw, { objectMode: false, highWaterMark: CHUNK_BYTES });
-      const inflater = zlib.createInflateRaw({ chunkSize: CHUNK_BYTES });
+      const inflater = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
       input.on('error', (e) => inflater.destroy(e));
       input.pipe(inflater);
       try {
@@ -433,12 +442,49 @@ export class ZipReader {
     const parts: Buffer[] = [];
     let got = 0;
     if (n <= 0) return Buffer.alloc(0);
+    const fast = await this.fastHead(entry, n);
+    if (fast) return fast;
     for await (const c of this.chunks(entry, options)) {
       parts.push(c);
       got += c.length;
       if (got >= n) break; // ends the generator: the inflater and the reads stop here
     }
     return Buffer.concat(parts, got).subarray(0, n);
+  }
+
+  /**
+   * A head without the streaming machinery, for large entries: a stored one is read in place; a deflated one
+   * inflates only its first compressed bytes. Undefined when the entry needs the checks of {@link chunks}
+   * (unusual methods, flags, lying sizes, a damaged stream), which then reports the problem.
+   */
+  private async fastHead(entry: ZipEntry, n: number): Promise<Buffer | undefined> {
+    if (entry.isSymlink || entry.encrypted) return undefined;
+    // The same early refusal as a full read: a bomb's head is not read either.
+    new Meter(entry, this.limits, this.budget).checkDeclared();
+    const want = Math.min(n, entry.uncompressedSize);
+    if (entry.method === ZIP_METHOD.STORE && entry.compressedSize === entry.uncompressedSize && entry.uncompressedSize > n) {
+      const range = await this.dataRange(entry);
+      const b = await this.source.read(range.offset, want);
+      if (b.length < want) return undefined;
+      this.budget.used += b.length;
+      return b;
+    }
+    if (entry.method === ZIP_METHOD.DEFLATE && entry.compressedSize > CHUNK_BYTES) {
+      const range = await this.dataRange(entry);
+      const raw = await this.source.read(range.offset, Math.min(range.length, want + HEAD_SLACK_BYTES));
+      let out: Buffer;
+      try {
+        // SYNC_FLUSH: a cut-off stream is fine, we take what it decodes to. Its output is bounded by the input
+        // (deflate expands at most ~1032:1, so ≤ ~20 MB for a 20 KB read).
+        out = zlib.inflateRawSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      } catch {
+        return undefined;
+      }
+      if (out.length < want) return undefined;
+      this.budget.used += want;
+      return out.subarray(0, want);
+    }
+    return undefined;
   }
 
   /**
@@ -507,9 +553,11 @@ class Meter {
 /** Stream `[offset, offset+length)` of a source in chunks; a short read means the source is truncated. */
 async function* readRange(src: ByteSource, offset: number, length: number, name: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
   let done = 0;
+  let step = CHUNK_BYTES;
   while (done < length) {
     signal?.throwIfAborted();
-    const want = Math.min(CHUNK_BYTES, length - done);
+    const want = Math.min(step, length - done);
+    step = Math.min(step * 2, READ_MAX_BYTES);
     const b = await src.read(offset + done, want);
     if (b.length < want) throw err('ARCHIVE_CORRUPT', `Entry ${JSON.stringify(name)} is cut short: the archive is truncated.`, name);
     done += b.length;

@@ -30,9 +30,18 @@ async function mustExist(p: string): Promise<import('node:fs').Stats> {
   }
 }
 
+/** A folder as one app: every file in it is an entry, named by its path in the folder. */
+async function folderApp(root: string, source: string, own: (p: string) => boolean, snapshot?: string): Promise<AppRef> {
+  return { id: root, root, files: await listFiles(root, true, own), source, ...(snapshot ? { snapshot } : {}) };
+}
+
 /**
- * What core provides itself: the `host` device (the embedded default) and the `dir` and `files` sources.
- * Every file a source lists is one app; the extract stage decides whether it is an archive or a loose model.
+ * What core provides itself: the `host` device (the embedded default) and the `dir`, `files` and `pkgdir` sources.
+ * - `dir` (`{ type: 'dir', path, recursive?, appPerDir? }`): every file is one app; the extract stage decides
+ *   whether it is an archive or a loose model. With `appPerDir: true`, every folder directly under `path` is one
+ *   app instead (an unpacked app, an npm package of models), its files walked as entries.
+ * - `files` (`{ type: 'files', paths }`): the files named, each one app (folders are listed).
+ * - `pkgdir` (`{ type: 'pkgdir', path }` or `{ paths }`): each folder named is one app, its files its entries.
  */
 export const corePlugin = definePlugin({
   name: 'core',
@@ -43,8 +52,24 @@ export const corePlugin = definePlugin({
     gauge.hooks.source.for('dir').tapPromise('core', async (spec) => {
       const root = resolve(String(spec.path ?? '.'));
       await mustExist(root);
+      const snapshot = spec.snapshot as string | undefined;
+      if (spec.appPerDir === true) {
+        const dirs = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => join(root, e.name));
+        return Promise.all(dirs.filter((d) => !own(d)).sort().map((d) => folderApp(d, 'dir', own, snapshot)));
+      }
       const files = await listFiles(root, spec.recursive !== false, own);
       return files.map((f): AppRef => ({ id: f, files: [f], source: 'dir', snapshot: spec.snapshot as string | undefined }));
+    });
+    gauge.hooks.source.for('pkgdir').tapPromise('core', async (spec) => {
+      const paths = spec.paths !== undefined ? (spec.paths as string[]) : [String(spec.path ?? '.')];
+      const apps: AppRef[] = [];
+      for (const p of paths.map((x) => resolve(x))) {
+        if (!(await mustExist(p)).isDirectory()) {
+          throw new GaugeError('INPUT_NOT_FOUND', `${p} is not a folder; a pkgdir source takes folders (use the files source for single files).`, { subject: p });
+        }
+        apps.push(await folderApp(p, 'pkgdir', own, spec.snapshot as string | undefined));
+      }
+      return apps;
     });
     gauge.hooks.source.for('files').tapPromise('core', async (spec) => {
       const paths = (spec.paths as string[] | undefined) ?? [];

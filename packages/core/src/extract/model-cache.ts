@@ -14,6 +14,8 @@ export interface CachedBlob {
   path: string;
   sha256: string;
   bytes: number;
+  /** True when this call put the blob in the cache; false when it was there already. */
+  created: boolean;
 }
 
 /**
@@ -38,9 +40,10 @@ export async function cacheBlob(dir: string, chunks: AsyncIterable<Buffer> | Ite
     await pipeline(hashed(), createWriteStream(tmp, { flags: 'wx' }));
     const sha256 = hash.digest('hex');
     const path = join(dir, sha256);
-    if (await exists(path)) await rm(tmp, { force: true });
-    else await rename(tmp, path);
-    return { path, sha256, bytes };
+    const created = !(await exists(path));
+    if (created) await rename(tmp, path);
+    else await rm(tmp, { force: true });
+    return { path, sha256, bytes, created };
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
@@ -54,4 +57,14 @@ async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Cache bytes already in memory (a model located inside a blob). */
+export function cacheBytes(dir: string, data: Uint8Array): Promise<CachedBlob> {
+  return cacheBlob(dir, [Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+}
+
+/** Drop a blob this walk put in the cache and no longer references (a blob that turned out to hold several models). */
+export async function uncacheBlob(blob: CachedBlob): Promise<void> {
+  if (blob.created) await rm(blob.path, { force: true });
 }

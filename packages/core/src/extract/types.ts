@@ -3,6 +3,11 @@ import type { ModelFile } from '../ir/model-graph.js';
 
 /** One app (or loose model file) that a source found. */
 export interface AppRef {
+  /**
+   * When set, the app is a folder (an unpacked app, an npm package of models): every file is an entry named by
+   * its path relative to `root`, and no file is "the" package.
+   */
+  root?: string;
   /** Stable id within a campaign: the absolute path of the main file, unless a source says otherwise. */
   id: string;
   /** The package file(s): one APK, or base + splits, or a loose file. */
@@ -42,11 +47,25 @@ export interface SniffHit {
   group?: string;
 }
 
+/** A model a sniffer found inside a larger blob: where it starts in the bytes it was shown, and how long it is. */
+export interface LocatedModel {
+  offset: number;
+  length: number;
+  hit: SniffHit;
+}
+
 /** Content sniffer: decides from the first bytes (and the name, as a hint only) whether an entry is a model. */
 export interface Sniffer {
   /** Unique name, for errors and logs. */
   name: string;
   sniff(input: SniffInput): SniffHit | undefined;
+  /**
+   * Find whole models embedded in `data` (a window of a larger blob: packed asset files, a model appended to
+   * something else). Return only models that lie entirely inside `data`, each with its exact length: a false
+   * model costs more than a missed one. The walker shows large entries in overlapping windows (see
+   * `ExtractOptions.locate`), so a model may be shown twice; it keeps one per offset.
+   */
+  locate?(data: Uint8Array): LocatedModel[];
 }
 
 /** A finding in code: a class or method that proves an app uses an API. */
@@ -74,11 +93,13 @@ export interface NativeLib {
   framework?: string;
 }
 
-/** A file that looks like a model but has no known magic. */
+/** A file that looks like a model but has no known magic: likely an encrypted or obfuscated model. Never a model. */
 export interface EncryptedSuspect {
   path: string;
   bytes: number;
+  /** Shannon entropy of its first bytes, in bits per byte (8 = indistinguishable from random). */
   entropy: number;
+  /** The rules that fired, joined by `; ` (e.g. `named like a model, no known magic; high entropy (7.96 bits/byte)`). */
   reason: string;
 }
 
@@ -103,7 +124,10 @@ export interface ExtractedModel {
   bytes: number;
   /** Every file of the model, main first; `path` here is the cached copy on disk, `role` names what it is. */
   files: (ModelFile & { entry: string })[];
-  /** Offset inside its entry, for models embedded in a larger blob. */
+  /**
+   * Offset inside its entry, for models embedded in a larger blob. Such a model's `path` is the entry path with
+   * `@<offset>` appended (one blob may hold several), and its cached file holds just the model's bytes.
+   */
   offset?: number;
 }
 

@@ -3,21 +3,28 @@
  * central directories (nested ones too), shows each entry's head to the sniffers, caches the models they
  * claim, and hands whole entries to the scanners that want them.
  *
+ * Entries no sniffer claims whole are searched for models embedded in them (sniffers' `locate`, in bounded
+ * windows), and what is left is checked for signs of an encrypted model (see encrypted-suspect.ts).
+ *
  * Hostile input never stops the walk: every per-entry or per-archive problem becomes a typed error in
  * `errors` and the walk goes on. Nothing is written outside `modelCacheDir` and `workDir`, and entry names
  * never become file system paths (cache files are named by hash, temp files by counter).
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { GaugeError, type GaugeErrorCode } from '../errors/gauge-error.js';
-import { FileByteSource, SubByteSource, type ByteSource } from '../archive/byte-source.js';
+import { BlockCacheByteSource, FileByteSource, SubByteSource, type ByteSource } from '../archive/byte-source.js';
 import { ByteBudget, resolveLimits, type ArchiveLimits } from '../archive/limits.js';
 import { CHUNK_BYTES, ZIP_METHOD, ZipReader, type ZipEntry } from '../archive/zip-reader.js';
-import { cacheBlob } from './model-cache.js';
+import { cacheBlob, cacheBytes, uncacheBlob, type CachedBlob } from './model-cache.js';
+import { encryptedSuspect } from './encrypted-suspect.js';
+import { knownMagic } from './known-magic.js';
+import { DEFAULT_LOCATE_OPTIONS, WindowLocator, type FoundModel, type LocateOptions } from './locate-window.js';
 import {
   SNIFF_HEAD_BYTES,
+  type AppMeta,
   type AppRef,
   type ExtractedApp,
   type ExtractedModel,
@@ -40,6 +47,10 @@ export interface ExtractOptions {
   limits?: Partial<ArchiveLimits>;
   /** Aborting stops the walk with a GaugeError `INTERRUPTED`. */
   signal?: AbortSignal;
+  /** How large entries are searched for embedded models (window, overlap, smallest entry searched). */
+  locate?: Partial<LocateOptions>;
+  /** Report encrypted-model suspects (default true). */
+  suspects?: boolean;
 }
 
 /** Default largest entry a scanner reads whole. */
@@ -59,6 +70,12 @@ interface EntryHandle {
 
 type ModelFileRef = ExtractedModel['files'][number];
 
+/** A sniffer's verdict and the sniffer that gave it. */
+interface Claim {
+  hit: SniffHit;
+  sniffer: Sniffer;
+}
+
 /**
  * Extract one app. Never throws for bad input: an unreadable top-level file yields an app holding just that
  * error, and every other problem is recorded in `errors` (with `subject` = the entry path) while the walk goes on.
@@ -72,8 +89,10 @@ export async function extractApp(app: AppRef, options: ExtractOptions): Promise<
   try {
     for (const [i, file] of app.files.entries()) {
       // The first file is the app itself; others (split APKs, OBBs) are named by their file name so equal
-      // entry names in two files stay apart: `split_config.arm64_v8a.apk!/lib/…`.
-      await walk.file(file, i === 0 ? '' : basename(file) + NESTED_SEPARATOR);
+      // entry names in two files stay apart: `split_config.arm64_v8a.apk!/lib/…`. In a folder app every file
+      // is an entry named by its path in the folder.
+      if (app.root !== undefined) await walk.file(file, relative(app.root, file).split(sep).join('/'), false);
+      else await walk.file(file, basename(file), i === 0);
     }
     walk.pairWeights();
   } finally {
@@ -94,6 +113,11 @@ class Walk {
   private readonly modelGroups: { model: ExtractedModel; framework: string; group?: string }[] = [];
   private readonly weights: { framework: string; group?: string; file: ModelFileRef }[] = [];
   private readonly sink: ScanSink;
+  private readonly locateOptions: LocateOptions;
+  private readonly locators: Sniffer[];
+  /** Nesting depth of the manifest the meta came from: a shallower one wins (see {@link setMeta}). */
+  private metaDepth = Infinity;
+  private metaFrom = '';
 
   constructor(
     app: AppRef,
@@ -114,17 +138,23 @@ class Walk {
       errors: [],
       stats: { entries: 0, bytesRead: 0, archives: 0 },
     };
+    this.locateOptions = { ...DEFAULT_LOCATE_OPTIONS, ...options.locate };
+    this.locators = options.sniffers.filter((s) => typeof s.locate === 'function');
     const r = this.result;
     this.sink = {
-      setMeta: (m) => Object.assign(r.meta, m),
+      setMeta: (m) => this.setMeta(m, 0, ''),
       addFinding: (f) => (f.kind === 'cloud' ? r.cloudApis : r.codeFindings).push(f),
       addNativeLib: (l) => r.nativeLibs.push(l),
       addSuspect: (s) => r.suspectedEncrypted.push(s),
     };
   }
 
-  /** Walk one top-level file of the app. */
-  async file(file: string, prefix: string): Promise<void> {
+  /**
+   * Walk one file of the app. `name` is its entry name (its path in a folder app, else its file name); the main
+   * file of a package app lends its entries no prefix, others prefix theirs with `name!/`.
+   */
+  async file(file: string, name: string, main: boolean): Promise<void> {
+    const prefix = main ? '' : name + NESTED_SEPARATOR;
     let src: FileByteSource;
     try {
       src = await FileByteSource.open(file);
@@ -135,19 +165,19 @@ class Walk {
     }
     try {
       const head = await src.read(0, SNIFF_HEAD_BYTES);
-      const loosePath = prefix ? prefix.slice(0, -NESTED_SEPARATOR.length) : basename(file);
+      const loosePath = name;
       if (isLocalHeader(head) || isEmptyZip(head)) {
         // Starts like a zip: it is one, and a damaged one is reported, not sniffed as a loose file.
-        const reader = await this.openZip(src, file);
+        const reader = await this.openZip(new BlockCacheByteSource(src), file);
         if (reader) await this.archive(reader, prefix, 0, file);
         return;
       }
       // Not zip-headed: sniffers first, because models may carry a zip at their end (TFLite metadata
       // packs associated files as an appended zip) and must not be mistaken for archives.
       const loose = this.looseHandle(src, loosePath);
-      const hit = this.sniff(loose, head);
-      if (hit) {
-        await this.visit(loose, head, undefined, hit);
+      const claim = this.sniff(loose, head);
+      if (claim) {
+        await this.visit(loose, head, undefined, claim);
         return;
       }
       let reader: ZipReader | undefined;
@@ -202,22 +232,65 @@ class Walk {
   }
 
   /**
-   * One entry: sniff (and cache a model), else recurse into a nested zip; then scanners.
+   * One entry: sniff (and cache a model), else recurse into a nested zip; then scanners; then, for an entry
+   * nothing claimed, search it for embedded models and check it for signs of encryption.
    * `sniffed` is the verdict when the caller sniffed already (`null`: no hit).
    */
-  private async visit(h: EntryHandle, head: Buffer, zip?: { reader: ZipReader; entry: ZipEntry; depth: number }, sniffed?: SniffHit | null): Promise<void> {
+  private async visit(h: EntryHandle, head: Buffer, zip?: { reader: ZipReader; entry: ZipEntry; depth: number }, sniffed?: Claim | null): Promise<void> {
     this.result.stats.entries++;
-    const hit = sniffed === undefined ? this.sniff(h, head) : (sniffed ?? undefined);
-    if (hit) await this.keep(h, hit);
-    else if (zip && isLocalHeader(head)) await this.nested(zip.reader, zip.entry, h.path, zip.depth);
-    await this.scan(h);
+    const claim = sniffed === undefined ? this.sniff(h, head) : (sniffed ?? undefined);
+    const archive = !claim && zip !== undefined && isLocalHeader(head);
+    if (claim) await this.keep(h, claim);
+    else if (archive) await this.nested(zip.reader, zip.entry, h.path, zip.depth);
+    const data = await this.scan(h);
+    if (!claim && !archive) await this.unclaimed(h, head, data);
   }
 
-  private sniff(h: EntryHandle, head: Buffer): SniffHit | undefined {
+  /** An entry no sniffer claims and that is no archive: models inside it, else maybe an encrypted one. */
+  private async unclaimed(h: EntryHandle, head: Buffer, data: Buffer | undefined): Promise<void> {
+    const magic = knownMagic(head);
+    let found = 0;
+    if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && (!magic || magic.locatable)) {
+      found = await this.locateIn(h, data);
+    }
+    if (found === 0 && !magic && this.options.suspects !== false) {
+      const s = encryptedSuspect(h.path, h.size, head);
+      if (s) this.result.suspectedEncrypted.push(s);
+    }
+  }
+
+  /** Search a whole entry for embedded models (the bytes a scanner read already, else a stream through windows). */
+  private async locateIn(h: EntryHandle, data: Buffer | undefined): Promise<number> {
+    const onFound = (m: FoundModel) => this.keepLocated(h.path, m);
+    const onError = (e: GaugeError) => this.error(e, h.path);
+    if (data) return WindowLocator.searchAll(this.locators, data, this.locateOptions, onFound, onError);
+    const l = new WindowLocator(this.locators, h.size, this.locateOptions, onFound, onError);
+    try {
+      for await (const c of h.chunks()) await l.push(c);
+      await l.end();
+    } catch (e) {
+      this.error(e, h.path);
+    }
+    return l.found;
+  }
+
+  /** Cache a model found at an offset of an entry; its path says where: `entry@offset`. */
+  private async keepLocated(entry: string, m: FoundModel, cached?: CachedBlob): Promise<void> {
+    let blob = cached;
+    try {
+      blob ??= await cacheBytes(this.options.modelCacheDir, m.bytes);
+    } catch (e) {
+      this.error(e, entry, 'STORE');
+      return;
+    }
+    this.record(`${entry}@${m.offset}`, entry, m.hit, blob, m.offset);
+  }
+
+  private sniff(h: EntryHandle, head: Buffer): Claim | undefined {
     for (const s of this.options.sniffers) {
       try {
         const hit = s.sniff({ path: h.path, size: h.size, head });
-        if (hit) return hit;
+        if (hit) return { hit, sniffer: s };
       } catch (e) {
         this.error(GaugeError.from(e, 'PLUGIN_HOOK', { plugin: s.name, hook: 'sniff' }), h.path);
       }
@@ -225,23 +298,83 @@ class Walk {
     return undefined;
   }
 
-  /** Cache a model or weights file and remember it for pairing. */
-  private async keep(h: EntryHandle, hit: SniffHit): Promise<void> {
-    let blob;
+  /**
+   * Cache a model or weights file and remember it for pairing. A model claimed whole by a sniffer that can also
+   * locate models is searched in the same pass: a blob that merely starts with a model (packed assets whose first
+   * file is a model) is reported as the models inside it, not as one model.
+   */
+  private async keep(h: EntryHandle, claim: Claim): Promise<void> {
+    const { hit, sniffer } = claim;
+    const dir = this.options.modelCacheDir;
+    const search = hit.kind === 'model' && sniffer.locate !== undefined && h.size >= this.locateOptions.minEntryBytes;
+    const located: { m: Omit<FoundModel, 'bytes'>; length: number; blob?: CachedBlob }[] = [];
+    let locator: WindowLocator | undefined;
+    if (search) {
+      locator = new WindowLocator([sniffer], h.size, this.locateOptions, async (m) => {
+        // The model at offset 0 is cached only if the entry turns out to be a blob: usually it is the whole entry.
+        const blob = m.offset === 0 ? undefined : await cacheBytes(dir, m.bytes);
+        located.push({ m: { offset: m.offset, hit: m.hit, sniffer: m.sniffer }, length: m.bytes.length, blob });
+      }, (e) => this.error(e, h.path));
+    }
+    async function* tee(): AsyncGenerator<Buffer> {
+      for await (const c of h.chunks()) {
+        if (locator) await locator.push(c);
+        yield c;
+      }
+      await locator?.end();
+    }
+    let blob: CachedBlob;
     try {
-      blob = await cacheBlob(this.options.modelCacheDir, h.chunks());
+      blob = await cacheBlob(dir, locator ? tee() : h.chunks());
     } catch (e) {
       this.error(e, h.path, 'STORE');
       return;
     }
-    const file: ModelFileRef = { path: blob.path, entry: h.path, sha256: blob.sha256, bytes: blob.bytes, role: hit.role ?? hit.kind };
+    const isBlob = located.length > 1 || (located.length === 1 && located[0]!.m.offset > 0);
+    if (!isBlob) {
+      this.record(h.path, h.path, hit, blob);
+      return;
+    }
+    try {
+      await uncacheBlob(blob);
+      for (const l of located) {
+        const cached = l.blob ?? (await cacheBlob(dir, take(h.chunks(), l.length)));
+        this.record(`${h.path}@${l.m.offset}`, h.path, l.m.hit, cached, l.m.offset);
+      }
+    } catch (e) {
+      this.error(e, h.path, 'STORE');
+    }
+  }
+
+  /** Note a cached model (or weights file) found in the app. */
+  private record(path: string, entry: string, hit: SniffHit, blob: CachedBlob, offset?: number): void {
+    const file: ModelFileRef = { path: blob.path, entry, sha256: blob.sha256, bytes: blob.bytes, role: hit.role ?? hit.kind };
     if (hit.kind === 'weights') {
       this.weights.push({ framework: hit.framework, group: hit.group, file });
       return;
     }
-    const model: ExtractedModel = { path: h.path, framework: hit.framework, sha256: blob.sha256, bytes: blob.bytes, files: [file] };
+    const model: ExtractedModel = { path, framework: hit.framework, sha256: blob.sha256, bytes: blob.bytes, files: [file] };
+    if (offset !== undefined) model.offset = offset;
     this.result.models.push(model);
     this.modelGroups.push({ model, framework: hit.framework, group: hit.group });
+  }
+
+  /**
+   * App meta from a manifest `depth` archives down: a shallower manifest wins (an APK's own manifest beats one of
+   * an APK it carries; the base APK of a split set is one level down); at equal depth the first entry wins and
+   * later ones only fill gaps, so a second APK never overwrites the first one's package.
+   */
+  private setMeta(m: AppMeta, depth: number, from: string): void {
+    const r = this.result;
+    if (depth < this.metaDepth) {
+      r.meta = { ...m };
+      this.metaDepth = depth;
+      this.metaFrom = from;
+    } else if (depth === this.metaDepth && from === this.metaFrom) {
+      Object.assign(r.meta, m);
+    } else if (depth === this.metaDepth) {
+      for (const [k, v] of Object.entries(m) as [keyof AppMeta, never][]) if (r.meta[k] === undefined) r.meta[k] = v;
+    }
   }
 
   /** Open a zip inside a zip: in place when stored, via a bounded temp file when deflated. */
@@ -273,7 +406,8 @@ class Walk {
     }
   }
 
-  private async scan(h: EntryHandle): Promise<void> {
+  /** Hand the entry to the scanners that want it; returns its bytes when they were read whole. */
+  private async scan(h: EntryHandle): Promise<Buffer | undefined> {
     const wanting: Scanner[] = [];
     for (const s of this.options.scanners) {
       try {
@@ -282,28 +416,31 @@ class Walk {
         this.error(GaugeError.from(e, 'PLUGIN_HOOK', { plugin: s.name, hook: 'scan' }), h.path);
       }
     }
-    if (wanting.length === 0) return;
+    if (wanting.length === 0) return undefined;
     const fits = wanting.filter((s) => {
       const max = s.maxBytes ?? DEFAULT_SCAN_MAX_BYTES;
       if (h.size <= max) return true;
       this.notes.push({ subject: h.path, message: `${s.name} skipped it: ${h.size} bytes, over its ${max}-byte limit.` });
       return false;
     });
-    if (fits.length === 0) return;
+    if (fits.length === 0) return undefined;
     let data: Buffer;
     try {
       data = await h.readAll(Math.max(...fits.map((s) => s.maxBytes ?? DEFAULT_SCAN_MAX_BYTES)));
     } catch (e) {
       this.error(e, h.path);
-      return;
+      return undefined;
     }
+    const depth = h.path.split(NESTED_SEPARATOR).length - 1;
+    const sink: ScanSink = { ...this.sink, setMeta: (m) => this.setMeta(m, depth, h.path) };
     for (const s of fits) {
       try {
-        await s.scan(data, h.path, this.sink);
+        await s.scan(data, h.path, sink);
       } catch (e) {
         this.error(GaugeError.from(e, 'PLUGIN_HOOK', { plugin: s.name, hook: 'scan' }), h.path);
       }
     }
+    return data;
   }
 
   /** Attach weights to the model of the same framework and group; keep the rest as notes. */
@@ -377,4 +514,18 @@ function isLocalHeader(b: Uint8Array): boolean {
 
 function isEmptyZip(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x05 && b[3] === 0x06;
+}
+
+/** The first `n` bytes of a chunk stream; stops the stream there. */
+async function* take(chunks: AsyncIterable<Buffer>, n: number): AsyncGenerator<Buffer> {
+  let left = n;
+  if (left <= 0) return;
+  for await (const c of chunks) {
+    if (c.length >= left) {
+      yield c.subarray(0, left);
+      return;
+    }
+    left -= c.length;
+    yield c;
+  }
 }

@@ -1,20 +1,45 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { GaugeError } from '../errors/gauge-error.js';
+import type { ArchiveLimits } from '../archive/limits.js';
+import { gaugeRecipe, type GaugeRecipe } from '../extract/gauge-recipe.js';
+import type { LocateOptions } from '../extract/locate-window.js';
 import type { AppRef, ExtractedApp } from '../extract/types.js';
 import { extractApp } from '../extract/walker.js';
+import { emptyApp, extractInWorkers } from '../extract/worker-pool.js';
 import type { Gauge } from '../gauge.js';
 import type { Store } from '../store/store.js';
+
+export { setGaugeRecipe, gaugeRecipe, gaugeFromRecipe, type GaugeRecipe } from '../extract/gauge-recipe.js';
+export { extractInWorkers, type WorkerPoolOptions, type WorkerPoolStats } from '../extract/worker-pool.js';
 
 /** Where model bytes found in apps are kept: beside the store unless the config says otherwise. */
 export function modelCacheDir(gauge: Gauge, storePath: string): string {
   return gauge.config.modelCache ?? join(storePath + '.models');
 }
 
+/** Options of {@link extractApps}. */
+export interface ExtractAppsOptions {
+  /**
+   * Worker threads. Default: the recipe's `workers`, else `os.availableParallelism()`, when the Gauge has a recipe
+   * ({@link setGaugeRecipe}); 1 (this thread) when it has none, since plugins passed as objects cannot be rebuilt
+   * in a worker.
+   */
+  workers?: number;
+  /** How workers rebuild the Gauge; default the one {@link setGaugeRecipe} stored. */
+  recipe?: GaugeRecipe;
+  limits?: Partial<ArchiveLimits>;
+  locate?: Partial<LocateOptions>;
+  /** Called with the pool's figures when workers were used. */
+  onPoolStats?: (s: { maxRss: number; workers: number }) => void;
+}
+
 /**
- * Extract apps one by one and record each in the store as soon as it is done, so an interrupted run keeps
- * what it finished. A broken app becomes an app row with its errors; it never stops the others.
+ * Extract apps and record each in the store as soon as it is done, in input order, so an interrupted run keeps
+ * what it finished and two runs store the same sequence. Apps are walked in worker threads when the Gauge can be
+ * rebuilt there (see {@link ExtractAppsOptions.workers}); the store is written from this thread only. A broken app
+ * becomes an app row with its errors; it never stops the others.
  */
 export async function extractApps(
   gauge: Gauge,
@@ -22,37 +47,42 @@ export async function extractApps(
   apps: AppRef[],
   onApp?: (x: ExtractedApp, i: number) => void,
   signal?: AbortSignal,
+  options: ExtractAppsOptions = {},
 ): Promise<ExtractedApp[]> {
   const cache = modelCacheDir(gauge, store.path);
   await mkdir(cache, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'gaugenn-extract-'));
   const out: ExtractedApp[] = [];
+  const recipe = options.recipe ?? gaugeRecipe(gauge);
+  const workers = Math.min(apps.length, options.workers ?? (recipe ? (recipe.workers ?? availableParallelism()) : 1));
+  const record = async (x: ExtractedApp, i: number) => {
+    await gauge.hooks.extract.promise(x);
+    store.saveApp(x);
+    out.push(x);
+    onApp?.(x, i);
+  };
   try {
+    if (workers > 1 && recipe) {
+      const s = await extractInWorkers(apps, { workers, recipe, options: { modelCacheDir: cache, workDir: work, limits: options.limits, locate: options.locate }, signal }, record);
+      options.onPoolStats?.({ maxRss: s.maxRss, workers });
+      return out;
+    }
     for (const [i, app] of apps.entries()) {
       if (signal?.aborted) throw new GaugeError('INTERRUPTED', 'Extraction was interrupted; run the command again to continue.');
       let x: ExtractedApp;
       try {
-        x = await extractApp(app, { sniffers: gauge.sniffers, scanners: gauge.scanners, modelCacheDir: cache, workDir: work, signal });
+        x = await extractApp(app, { sniffers: gauge.sniffers, scanners: gauge.scanners, modelCacheDir: cache, workDir: work, signal, limits: options.limits, locate: options.locate });
       } catch (e) {
         // The walker reports per-entry problems itself; anything that escapes it still must not end the campaign.
-        x = emptyApp(app, GaugeError.from(e, 'ARCHIVE_CORRUPT', { subject: app.files[0] }));
+        if (e instanceof GaugeError && e.code === 'INTERRUPTED') throw e;
+        x = emptyApp(app, GaugeError.from(e, 'ARCHIVE_CORRUPT', { subject: app.files[0] }).toJSON());
       }
-      await gauge.hooks.extract.promise(x);
-      store.saveApp(x);
-      out.push(x);
-      onApp?.(x, i);
+      await record(x, i);
     }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
   return out;
-}
-
-function emptyApp(app: AppRef, err: GaugeError): ExtractedApp {
-  return {
-    app, meta: {}, models: [], frameworks: [], nativeLibs: [], codeFindings: [], cloudApis: [], suspectedEncrypted: [],
-    errors: [err.toJSON()], stats: { entries: 0, bytesRead: 0, archives: 0 },
-  };
 }
 
 /** The JSON contract of `gaugenn extract --json`: one object per app. */

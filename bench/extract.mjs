@@ -1,0 +1,249 @@
+#!/usr/bin/env node
+/**
+ * bench/extract: gaugeNN's extraction (central directory first, then only the bytes sniffers, locators, scanners
+ * and hashes need, across worker threads) against the unzip-everything-then-scan baseline, side by side.
+ *
+ * The corpus (≥ 2 GB of APKs by default) is built once into a temp folder and reused: APKs shaped like real ones
+ * (DEX, native libraries, stored media, deflated data) with one real TFLite model each from the @mediapipe packages,
+ * so models are well under 5% of the bytes. Each side runs in a fresh child process, after the corpus was read once
+ * to warm the page cache for both; peak RSS is the child's (all its threads), plus the largest `unzip` for the baseline.
+ *
+ *   node bench/extract.mjs [--gb 2] [--workers N] [--corpus DIR] [--rebuild]
+ *
+ * Needs a build (`npx tsc -b packages/cli`) and the `unzip` command (`apt-get install -y unzip`).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const core = await import(pathToFileURL(join(root, 'packages/core/dist/index.js')).href);
+const PLUGINS = ['packages/plugin-tflite/dist/index.js', 'packages/plugin-android/dist/index.js'].map((p) => join(root, p));
+
+const args = process.argv.slice(2);
+const flag = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const GB = Number(flag('gb', '2'));
+const WORKERS = Number(flag('workers', String(availableParallelism())));
+const CORPUS = resolve(flag('corpus', join(tmpdir(), `gaugenn-bench-extract-${GB}g`)));
+const APK_MB = 52;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Child modes: one side of the comparison, printing one JSON line.
+
+if (args[0] === '--child') {
+  const side = args[1];
+  const apks = (await readdir(CORPUS)).filter((f) => f.endsWith('.apk')).sort().map((f) => join(CORPUS, f));
+  const t0 = performance.now();
+  const r = side === 'baseline' ? await runBaseline(apks) : await runGaugenn(apks, side === 'gaugenn' ? PLUGINS : PLUGINS.slice(0, 1));
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(JSON.stringify({ side, seconds, ...r, maxRss: Math.max(r.maxRss ?? 0, process.resourceUsage().maxRSS * 1024) }) + '\n');
+  process.exit(0);
+}
+
+/** gaugeNN through `extractApps` (worker pool, store writes) with the given plugins. */
+async function runGaugenn(apks, plugins) {
+  const work = await mkdtemp(join(tmpdir(), 'gaugenn-bench-g-'));
+  try {
+    const recipe = { builtins: plugins, cwd: work, workers: WORKERS };
+    const gauge = await core.gaugeFromRecipe(recipe);
+    const store = new core.Store(join(work, 'bench.db'));
+    let maxRss = 0;
+    const xs = await core.extractApps(gauge, store, apps(apks), undefined, undefined, { workers: WORKERS, onPoolStats: (s) => (maxRss = s.maxRss) });
+    store.close();
+    return { models: xs.reduce((n, x) => n + x.models.length, 0), errors: xs.reduce((n, x) => n + x.errors.length, 0), maxRss };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function apps(apks) {
+  return apks.map((f) => ({ id: f, files: [f], source: 'bench' }));
+}
+
+/** Unzip every APK whole to disk, then walk the files, sniff every head and hash the models: N APKs at a time. */
+async function runBaseline(apks) {
+  const { tfliteSniffer } = await import(pathToFileURL(PLUGINS[0]).href);
+  const work = await mkdtemp(join(tmpdir(), 'gaugenn-bench-b-'));
+  let models = 0;
+  let unzipRss = 0;
+  let next = 0;
+  const one = async (apk, slot) => {
+    const out = join(work, `x${slot}`);
+    // /usr/bin/time -f %M: the unzip's own peak RSS (KiB), so the baseline's memory is counted in full.
+    const { rss } = await runUnzip(apk, out);
+    unzipRss = Math.max(unzipRss, rss);
+    for (const e of await readdir(out, { recursive: true, withFileTypes: true })) {
+      if (!e.isFile()) continue;
+      const p = join(e.parentPath, e.name);
+      const fh = await open(p, 'r');
+      const head = Buffer.alloc(core.SNIFF_HEAD_BYTES);
+      const { bytesRead } = await fh.read(head, 0, head.length, 0);
+      const size = (await fh.stat()).size;
+      await fh.close();
+      if (tfliteSniffer.sniff({ path: p, size, head: head.subarray(0, bytesRead) })) {
+        const h = createHash('sha256');
+        for await (const c of createReadStream(p)) h.update(c);
+        h.digest('hex');
+        models++;
+      }
+    }
+    await rm(out, { recursive: true, force: true });
+  };
+  await Promise.all(Array.from({ length: WORKERS }, async (_, slot) => {
+    while (next < apks.length) await one(apks[next++], slot);
+  }));
+  await rm(work, { recursive: true, force: true });
+  return { models, errors: 0, maxRss: 0, unzipRss };
+}
+
+function runUnzip(apk, out) {
+  return new Promise((res, rej) => {
+    const hasTime = existsSync('/usr/bin/time');
+    const cmd = hasTime ? '/usr/bin/time' : 'unzip';
+    const argv = hasTime ? ['-f', '%M', 'unzip', '-o', '-q', apk, '-d', out] : ['-o', '-q', apk, '-d', out];
+    const p = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', rej);
+    p.on('close', (code) => {
+      if (code !== 0) return rej(new Error(`unzip failed on ${apk}: ${err}`));
+      const kib = Number(/(\d+)\s*$/.exec(err.trim())?.[1] ?? 0);
+      res({ rss: kib * 1024 });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The corpus
+
+/** Real models ≤ 2.1 MB from the @mediapipe packages (one per APK keeps models under 5% of a 52 MB APK). */
+async function realModels() {
+  const out = [];
+  const base = join(root, 'node_modules/@mediapipe');
+  for (const pkg of (await readdir(base)).sort()) {
+    for (const f of (await readdir(join(base, pkg))).sort()) {
+      if (!f.endsWith('.tflite')) continue;
+      const b = await readFile(join(base, pkg, f));
+      if (b.length <= 2.1 * 1024 * 1024) out.push({ name: f, data: b });
+    }
+  }
+  if (out.length === 0) throw new Error('No @mediapipe models found: run npm ci first.');
+  return out;
+}
+
+async function buildCorpus() {
+  const marker = join(CORPUS, '.complete');
+  if (existsSync(marker) && !args.includes('--rebuild')) return JSON.parse(await readFile(marker, 'utf8'));
+  if (spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status !== 0) throw new Error('`unzip` is missing: apt-get install -y unzip');
+  const { writeManifest } = await import(pathToFileURL(PLUGINS[1]).href);
+  await rm(CORPUS, { recursive: true, force: true });
+  await mkdir(CORPUS, { recursive: true });
+  const models = await realModels();
+  const pool = randomBytes(64 * 1024 * 1024); // incompressible bytes, sliced at different offsets
+  let at = 0;
+  const rnd = (n) => {
+    if (at + n > pool.length) at = 0;
+    const b = pool.subarray(at, at + n);
+    at += n + 4099;
+    return b;
+  };
+  /** A DEX with a sound header and no ids (a scanner finds no classes), then opaque data. */
+  const dex = (n) => {
+    const b = Buffer.from(rnd(n));
+    b.fill(0, 0, 0x70);
+    b.write('dex\n035\0', 0, 'latin1');
+    b.writeUInt32LE(n, 32); // file_size
+    b.writeUInt32LE(0x70, 36); // header_size
+    b.writeUInt32LE(0x12345678, 40); // endian_tag
+    return b;
+  };
+  /** An ELF64 aarch64 shared object header with no sections or segments, then opaque data. */
+  const elf = (n) => {
+    const b = Buffer.from(rnd(n));
+    b.fill(0, 0, 64);
+    Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).copy(b, 0);
+    b.writeUInt16LE(3, 16); // ET_DYN
+    b.writeUInt16LE(183, 18); // EM_AARCH64
+    b.writeUInt32LE(1, 20);
+    b.writeUInt16LE(64, 52); // e_ehsize
+    b.writeUInt16LE(56, 54); // e_phentsize
+    b.writeUInt16LE(64, 58); // e_shentsize
+    return b;
+  };
+  const withMagic = (magic, n, off = 0) => {
+    const b = Buffer.from(rnd(n));
+    Buffer.from(magic, 'latin1').copy(b, off);
+    return b;
+  };
+  const count = Math.ceil((GB * 1024) / APK_MB);
+  let total = 0;
+  let modelBytes = 0;
+  for (let i = 0; i < count; i++) {
+    const m = models[i % models.length];
+    const entries = [
+      { name: 'AndroidManifest.xml', data: writeManifest({ package: `com.bench.app${i}`, versionCode: i + 1, versionName: `1.${i}`, minSdk: 24, targetSdk: 34 }), method: 'deflate' },
+      { name: 'classes.dex', data: dex(6 * 1024 * 1024), method: 'deflate' },
+      { name: 'classes2.dex', data: dex(3 * 1024 * 1024), method: 'deflate' },
+      { name: 'resources.arsc', data: withMagic('\x02\x00\x0c\x00', 1024 * 1024), method: 'store' },
+      // Modern APKs keep native libraries stored (page-aligned, mapped in place).
+      { name: 'lib/arm64-v8a/libgame.so', data: elf(8 * 1024 * 1024), method: 'store' },
+      { name: 'lib/arm64-v8a/libc++_shared.so', data: elf(1024 * 1024), method: 'store' },
+      // aapt stores media it cannot compress further.
+      ...Array.from({ length: 200 }, (_, k) => ({ name: `res/drawable-xxhdpi/img_${k}.png`, data: withMagic('\x89PNG\r\n\x1a\n', 50 * 1024), method: 'store' })),
+      ...Array.from({ length: 4 }, (_, k) => ({ name: `assets/audio/track_${k}.ogg`, data: withMagic('OggS', 3 * 1024 * 1024), method: 'store' })),
+      { name: 'assets/video/intro.mp4', data: withMagic('ftypisom', 10 * 1024 * 1024, 4), method: 'store' },
+      ...Array.from({ length: 5 }, (_, k) => ({ name: `assets/data/level_${k}.json`, data: Buffer.from(JSON.stringify({ level: k, tiles: Array.from({ length: 20000 }, (_, t) => (t * 7 + k) % 97) })), method: 'deflate' })),
+      { name: `assets/models/${m.name}`, data: m.data, method: i % 2 ? 'deflate' : 'store' },
+    ];
+    const f = join(CORPUS, `app${String(i).padStart(4, '0')}.apk`);
+    await core.writeZip(f, entries, { apkSigningBlock: true, level: 1 });
+    total += (await stat(f)).size;
+    modelBytes += m.data.length;
+    process.stderr.write(`\rbuilding corpus: ${i + 1}/${count} APKs, ${(total / 1e9).toFixed(2)} GB`);
+  }
+  process.stderr.write('\n');
+  const info = { apks: count, bytes: total, modelBytes, models: count };
+  await writeFile(marker, JSON.stringify(info));
+  return info;
+}
+
+async function warm() {
+  for (const f of (await readdir(CORPUS)).filter((f) => f.endsWith('.apk'))) for await (const _ of createReadStream(join(CORPUS, f), { highWaterMark: 1 << 22 }));
+}
+
+function child(side) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', side, '--corpus', CORPUS, '--workers', String(WORKERS), '--gb', String(GB)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${side} run failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const info = await buildCorpus();
+console.log(`corpus: ${CORPUS}`);
+console.log(`  ${info.apks} APKs, ${(info.bytes / 1e9).toFixed(2)} GB, models ${(info.modelBytes / 1e6).toFixed(1)} MB = ${((100 * info.modelBytes) / info.bytes).toFixed(2)}% of the bytes; ${WORKERS} worker(s) / parallel unzips`);
+await warm();
+const g = child('gaugenn');
+const t = child('gaugenn-tflite');
+const b = child('baseline');
+const mb = (x) => info.bytes / 1e6 / x.seconds;
+const rows = [
+  ['', 'bytes', 'seconds', 'MB/s', 'peak RSS', 'models'],
+  ['gaugeNN extract', `${(info.bytes / 1e9).toFixed(2)} GB`, g.seconds.toFixed(1), mb(g).toFixed(0), `${(g.maxRss / 2 ** 20).toFixed(0)} MiB`, String(g.models)],
+  ['gaugeNN, TFLite plugin only', `${(info.bytes / 1e9).toFixed(2)} GB`, t.seconds.toFixed(1), mb(t).toFixed(0), `${(t.maxRss / 2 ** 20).toFixed(0)} MiB`, String(t.models)],
+  ['unzip + scan (baseline)', `${(info.bytes / 1e9).toFixed(2)} GB`, b.seconds.toFixed(1), mb(b).toFixed(0), `${(b.maxRss / 2 ** 20).toFixed(0)} MiB (+ unzip ${(b.unzipRss / 2 ** 20).toFixed(0)} MiB)`, String(b.models)],
+];
+const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+for (const r of rows) console.log(r.map((v, c) => (c === 0 ? v.padEnd(w[c]) : v.padStart(w[c]))).join('  '));
+const ratio = mb(g) / mb(b);
+console.log(`\nthroughput ratio gaugeNN / baseline: ${ratio.toFixed(1)}x (all bundled scanners: DEX and native libraries read whole); ${(mb(t) / mb(b)).toFixed(1)}x with the TFLite plugin only`);
+console.log(`targets: >= 10x; peak RSS < 512 MiB: ${Math.max(g.maxRss, t.maxRss) < 512 * 2 ** 20 ? 'met' : 'NOT met'}`);
+if (g.errors) console.log(`gaugeNN recorded ${g.errors} errors across the corpus`);
+if (g.models !== b.models) console.log(`note: models found differ (gaugeNN ${g.models}, baseline ${b.models})`);
