@@ -117,4 +117,14 @@ export const caffemodelSniffer: Sniffer = {
   sniff(input: SniffInput): SniffHit | undefined {
     return looksLikeCaffemodel(input.head, input.size) ? { framework: 'caffe', kind: 'weights', role: 'caffemodel', group: caffeGroup(input.path) } : undefined;
   },
+  // `deploy.prototxt` + `weights.caffemodel`: pair by layer names (every weighted prototxt layer is in the caffemodel).
+  async pair(models, weights) {
+    const { readFile } = await import('node:fs/promises');
+    const { caffemodelLayerNames, pairByLayerNames, prototxtLayerNames } = await import('./pair.js');
+    const prototxts = await Promise.all(models.map(async (m, i) => ({ id: String(i), names: prototxtLayerNames(await readFile(m.path, 'utf8'), m.entry) })));
+    const caffemodels = await Promise.all(weights.map(async (w, i) => ({ id: String(i), names: await caffemodelLayerNames(w.path) })));
+    return [...pairByLayerNames(prototxts, caffemodels)].map(([c, p]) => [Number(p), Number(c)] as [number, number]);
+  },
+  // A caffemodel holds its layer definitions too, so one without a prototxt is still a model.
+  standaloneWeights: true,
 };

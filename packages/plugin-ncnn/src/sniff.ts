@@ -3,6 +3,7 @@
  * `.param.bin`). A weights `.bin` has no magic at all, so it is claimed only when both its name and its head
  * agree (see {@link looksLikeNcnnWeights}); the walker pairs it with the param of the same `group`.
  */
+import { pairByContent } from './pair.js';
 import type { SniffHit, SniffInput, Sniffer } from '@gaugenn/core';
 import { isBinaryParam, LIMITS, NCNN_MAGIC } from './parse/param-reader.js';
 import { FLAG_FP16, FLAG_FP32_RAW, FLAG_INT8 } from './parse/weights.js';
@@ -62,5 +63,15 @@ export const ncnnSniffer: Sniffer = {
       return { framework: 'ncnn', kind: 'weights', role: 'weights', group: ncnnGroup(path) };
     }
     return undefined;
+  },
+  // Weights named unlike their param (`a.param` + `b.bin`) are paired by content: the param's layers must read the
+  // .bin's bytes exactly. Reads each candidate whole, so very large files are left unpaired.
+  async pair(models, weights) {
+    const { readFile } = await import('node:fs/promises');
+    const MAX = 512 * 1024 * 1024;
+    const load = async (c: { path: string; bytes: number }, i: number) => ({ id: String(i), bytes: c.bytes <= MAX ? await readFile(c.path) : new Uint8Array() });
+    const params = await Promise.all(models.map(load));
+    const bins = await Promise.all(weights.map(load));
+    return pairByContent(params, bins).map((p) => [Number(p.param), Number(p.weights)] as [number, number]);
   },
 };

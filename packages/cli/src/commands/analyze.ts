@@ -1,6 +1,19 @@
 import { Args, Flags } from '@oclif/core';
-import { analyzeStoredModel, extractApps, GaugeError, modelGraphJSON, withProgress, type AnalyzeOutcome, type StoredModel } from '@gaugenn/core';
-import { existsSync } from 'node:fs';
+import { analyzeStoredModel, extractApps, GaugeError, modelGraphJSON, withProgress, type AnalyzeOutcome, type AppRef, type StoredModel } from '@gaugenn/core';
+
+/** True when a file starts like a zip (APK, XAPK, …): such a file is an app of its own. */
+function isZipFile(p: string): boolean {
+  const fd = openSync(p, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    readSync(fd, b, 0, 4, 0);
+    return b.readUInt32LE(0) === 0x04034b50;
+  } finally {
+    closeSync(fd);
+  }
+}
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { BaseCommand } from '../base-command.js';
 import { mega, table } from '../format.js';
 
@@ -21,15 +34,27 @@ output element of other arithmetic layers. The two are never mixed.`;
     const store = this.openStore(gauge);
     const targets: { label: string; model: StoredModel }[] = [];
     const failures: { file: string; error: ReturnType<GaugeError['toJSON']> }[] = [];
+    // Loose files given together are one bundle, so a model's parts pair up (`net.param net.bin`,
+    // `deploy.prototxt weights.caffemodel`); an archive is its own app.
+    const files = (argv as string[]).filter((a) => existsSync(a) && statSync(a).isFile());
+    const loose = files.filter((f) => !isZipFile(f));
+    const bundles: AppRef[] = [
+      ...(loose.length ? [{ id: resolve(loose[0]!), files: loose.map((f) => resolve(f)), source: 'files' }] : []),
+      ...files.filter(isZipFile).map((f) => ({ id: resolve(f), files: [resolve(f)], source: 'files' })),
+    ];
+    for (const x of await extractApps(gauge, store, bundles)) {
+      const claimed = new Set(x.models.flatMap((m) => m.files.map((f) => f.entry)));
+      for (const m of x.models) targets.push({ label: x.app.files.length > 1 || m.path !== basename(x.app.files[0]!) ? m.path : x.app.files[0]!, model: store.model(m.sha256)! });
+      for (const f of x.app.files) {
+        if (x.models.length === 0 || (x.app.files.length > 1 && !claimed.has(basename(f)))) {
+          const err = x.errors.find((e) => e.subject === f) ?? new GaugeError('MODEL_UNSUPPORTED', `${f} is not a model any loaded plugin recognises. Known frameworks: ${gauge.parseFrameworks().join(', ')}.`, { subject: f }).toJSON();
+          failures.push({ file: f, error: err });
+        }
+      }
+    }
     for (const a of argv as string[]) {
       if (existsSync(a)) {
-        const [x] = await extractApps(gauge, store, await gauge.source({ type: 'files', paths: [a] }));
-        if (!x || x.models.length === 0) {
-          const err = x?.errors[0] ?? new GaugeError('MODEL_UNSUPPORTED', `${a} is not a model any loaded plugin recognises. Known frameworks: ${gauge.parseFrameworks().join(', ')}.`, { subject: a }).toJSON();
-          failures.push({ file: a, error: err });
-          continue;
-        }
-        for (const m of x.models) targets.push({ label: x.models.length > 1 ? `${a}!/${m.path}` : a, model: store.model(m.sha256)! });
+        if (statSync(a).isDirectory()) failures.push({ file: a, error: new GaugeError('INPUT_NOT_FOUND', `${a} is a directory; give model files, or use \`gaugenn extract --dir-as-app ${a}\` then \`gaugenn analyze\`.`, { subject: a }).toJSON() });
       } else {
         const found = store.models().filter((m) => m.sha256.startsWith(a));
         if (found.length !== 1) {

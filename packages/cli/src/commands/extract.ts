@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { extractApps, extractedAppJSON, withProgress, type ExtractedApp } from '@gaugenn/core';
 import { BaseCommand } from '../base-command.js';
 import { table } from '../format.js';
@@ -11,12 +11,23 @@ A broken archive is recorded with typed errors and the other apps go on.`;
   static override examples = ['<%= config.bin %> extract apps/', '<%= config.bin %> extract app.apk --json'];
   static override strict = false;
   static override args = { paths: Args.string({ description: 'app packages or directories of them', required: true }) };
+  static override flags = {
+    'dir-as-app': Flags.boolean({ description: 'treat each directory argument as ONE app whose files are its entries (an unpacked app, a folder of model files, an npm package)' }),
+  };
 
   async run(): Promise<unknown> {
     const { argv } = await this.parse(Extract);
     const gauge = await this.gauge();
     const store = this.openStore(gauge);
-    const apps = await gauge.source({ type: 'files', paths: argv as string[] });
+    const paths = argv as string[];
+    const { statSync } = await import('node:fs');
+    const isDir = (p: string) => { try { return statSync(p).isDirectory(); } catch { return false; } };
+    const apps = this.flags['dir-as-app']
+      ? [
+          ...(paths.some(isDir) ? await gauge.source({ type: 'pkgdir', paths: paths.filter(isDir) }) : []),
+          ...(paths.some((p) => !isDir(p)) ? await gauge.source({ type: 'files', paths: paths.filter((p) => !isDir(p)) }) : []),
+        ]
+      : await gauge.source({ type: 'files', paths });
     const ctx = { done: [] as ExtractedApp[] };
     await withProgress(
       [{ title: `Extracting ${apps.length} app(s)`, task: async (c, task) => {

@@ -66,6 +66,25 @@ export interface Sniffer {
    * `ExtractOptions.locate`), so a model may be shown twice; it keeps one per offset.
    */
   locate?(data: Uint8Array): LocatedModel[];
+  /**
+   * Pair, by content, companion files (`kind: 'weights'`) that no model of the same `group` took with this
+   * sniffer's models in the same app — names in real apps often differ (`deploy.prototxt` + `weights.caffemodel`).
+   * Called once per app after the walk, with the cached files; return `[modelIndex, weightsIndex]` pairs.
+   */
+  pair?(models: PairCandidate[], weights: PairCandidate[]): Promise<[number, number][]> | [number, number][];
+  /** Companion files that pair with nothing are models of their own (a caffemodel also holds its layers). */
+  standaloneWeights?: boolean;
+}
+
+/** A cached model or companion file offered to {@link Sniffer.pair}. */
+export interface PairCandidate {
+  /** Entry path inside the app. */
+  entry: string;
+  /** The cached copy on disk. */
+  path: string;
+  bytes: number;
+  sha256: string;
+  role?: string;
 }
 
 /** A finding in code: a class or method that proves an app uses an API. */

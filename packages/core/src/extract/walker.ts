@@ -94,7 +94,7 @@ export async function extractApp(app: AppRef, options: ExtractOptions): Promise<
       if (app.root !== undefined) await walk.file(file, relative(app.root, file).split(sep).join('/'), false);
       else await walk.file(file, basename(file), i === 0);
     }
-    walk.pairWeights();
+    await walk.pairWeights();
   } finally {
     await rm(walk.tmpDir, { recursive: true, force: true });
   }
@@ -111,7 +111,7 @@ class Walk {
   private readonly result: ExtractedApp;
   private readonly notes: { subject: string; message: string }[] = [];
   private readonly modelGroups: { model: ExtractedModel; framework: string; group?: string }[] = [];
-  private readonly weights: { framework: string; group?: string; file: ModelFileRef }[] = [];
+  private readonly weights: { framework: string; group?: string; file: ModelFileRef; sniffer: Sniffer; hit: SniffHit }[] = [];
   private readonly sink: ScanSink;
   private readonly locateOptions: LocateOptions;
   private readonly locators: Sniffer[];
@@ -283,7 +283,7 @@ class Walk {
       this.error(e, entry, 'STORE');
       return;
     }
-    this.record(`${entry}@${m.offset}`, entry, m.hit, blob, m.offset);
+    this.record(`${entry}@${m.offset}`, entry, m.hit, blob, this.options.sniffers.find((s) => s.name === m.sniffer)!, m.offset);
   }
 
   private sniff(h: EntryHandle, head: Buffer): Claim | undefined {
@@ -332,14 +332,14 @@ class Walk {
     }
     const isBlob = located.length > 1 || (located.length === 1 && located[0]!.m.offset > 0);
     if (!isBlob) {
-      this.record(h.path, h.path, hit, blob);
+      this.record(h.path, h.path, hit, blob, sniffer);
       return;
     }
     try {
       await uncacheBlob(blob);
       for (const l of located) {
         const cached = l.blob ?? (await cacheBlob(dir, take(h.chunks(), l.length)));
-        this.record(`${h.path}@${l.m.offset}`, h.path, l.m.hit, cached, l.m.offset);
+        this.record(`${h.path}@${l.m.offset}`, h.path, l.m.hit, cached, this.options.sniffers.find((s) => s.name === l.m.sniffer) ?? sniffer, l.m.offset);
       }
     } catch (e) {
       this.error(e, h.path, 'STORE');
@@ -347,10 +347,10 @@ class Walk {
   }
 
   /** Note a cached model (or weights file) found in the app. */
-  private record(path: string, entry: string, hit: SniffHit, blob: CachedBlob, offset?: number): void {
+  private record(path: string, entry: string, hit: SniffHit, blob: CachedBlob, sniffer: Sniffer, offset?: number): void {
     const file: ModelFileRef = { path: blob.path, entry, sha256: blob.sha256, bytes: blob.bytes, role: hit.role ?? hit.kind };
     if (hit.kind === 'weights') {
-      this.weights.push({ framework: hit.framework, group: hit.group, file });
+      this.weights.push({ framework: hit.framework, group: hit.group, file, sniffer, hit });
       return;
     }
     const model: ExtractedModel = { path, framework: hit.framework, sha256: blob.sha256, bytes: blob.bytes, files: [file] };
@@ -444,13 +444,47 @@ class Walk {
   }
 
   /** Attach weights to the model of the same framework and group; keep the rest as notes. */
-  pairWeights(): void {
+  /**
+   * Attach companion files to their models: first by `group` (same name stem), then by content through the
+   * sniffer's `pair` (layer names, blob sizes) for models still without one. What stays unpaired is a model of its
+   * own where the sniffer says so (`standaloneWeights`), else a note.
+   */
+  async pairWeights(): Promise<void> {
+    const unpaired: typeof this.weights = [];
     for (const w of this.weights) {
       const owners = w.group === undefined ? [] : this.modelGroups.filter((m) => m.framework === w.framework && m.group === w.group);
       for (const o of owners) o.model.files.push(w.file);
-      if (owners.length === 0) {
-        this.notes.push({ subject: w.file.entry, message: `${w.framework} weights with no model to pair with (group ${JSON.stringify(w.group ?? null)}); cached as ${w.file.sha256}.` });
+      if (owners.length === 0) unpaired.push(w);
+    }
+    for (const sniffer of new Set(unpaired.map((w) => w.sniffer))) {
+      const ws = unpaired.filter((w) => w.sniffer === sniffer);
+      const frameworks = new Set(ws.map((w) => w.framework));
+      const ms = this.modelGroups.filter((m) => frameworks.has(m.framework) && m.model.files.length === 1);
+      if (sniffer.pair && ms.length && ws.length) {
+        const cand = (f: ModelFileRef) => ({ entry: f.entry, path: f.path, bytes: f.bytes, sha256: f.sha256, role: f.role });
+        try {
+          const pairs = await sniffer.pair(ms.map((m) => cand(m.model.files[0]!)), ws.map((w) => cand(w.file)));
+          const taken = new Set<number>();
+          for (const [mi, wi] of pairs) {
+            const m = ms[mi];
+            const w = ws[wi];
+            if (!m || !w || taken.has(wi) || m.model.files.length > 1) continue; // ignore a sniffer's bad indices
+            m.model.files.push(w.file);
+            taken.add(wi);
+          }
+          for (const wi of [...taken].sort((a, b) => b - a)) unpaired.splice(unpaired.indexOf(ws[wi]!), 1);
+        } catch (e) {
+          this.error(GaugeError.from(e, 'PLUGIN_HOOK', { plugin: sniffer.name, hook: 'sniff:pair' }), ws[0]!.file.entry);
+        }
       }
+    }
+    for (const w of unpaired) {
+      if (w.sniffer.standaloneWeights) {
+        const model: ExtractedModel = { path: w.file.entry, framework: w.framework, sha256: w.file.sha256, bytes: w.file.bytes, files: [w.file] };
+        this.result.models.push(model);
+        continue;
+      }
+      this.notes.push({ subject: w.file.entry, message: `${w.framework} weights with no model to pair with (group ${JSON.stringify(w.group ?? null)}); cached as ${w.file.sha256}.` });
     }
   }
 
