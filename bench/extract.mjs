@@ -22,7 +22,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const core = await import(pathToFileURL(join(root, 'packages/core/dist/index.js')).href);
-const PLUGINS = ['packages/plugin-tflite/dist/index.js', 'packages/plugin-android/dist/index.js'].map((p) => join(root, p));
+/** The model plugins (sniffers, locators) and plugin-android (manifest, DEX and native-library scanners). */
+const MODEL_PLUGINS = ['plugin-tflite', 'plugin-ncnn', 'plugin-caffe', 'plugin-formats'].map((p) => join(root, 'packages', p, 'dist/index.js'));
+const ANDROID_PLUGIN = join(root, 'packages/plugin-android/dist/index.js');
+const PLUGINS = [...MODEL_PLUGINS, ANDROID_PLUGIN];
+/** The two jobs compared, each done by both sides with the same plugins. */
+const JOBS = { models: MODEL_PLUGINS, full: PLUGINS };
 
 const args = process.argv.slice(2);
 const flag = (name, dflt) => {
@@ -41,7 +46,8 @@ if (args[0] === '--child') {
   const side = args[1];
   const apks = (await readdir(CORPUS)).filter((f) => f.endsWith('.apk')).sort().map((f) => join(CORPUS, f));
   const t0 = performance.now();
-  const r = side === 'baseline' ? await runBaseline(apks) : await runGaugenn(apks, side === 'gaugenn' ? PLUGINS : PLUGINS.slice(0, 1));
+  const [who, job] = side.split(':');
+  const r = who === 'baseline' ? await runBaseline(apks, JOBS[job]) : await runGaugenn(apks, JOBS[job]);
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(JSON.stringify({ side, seconds, ...r, maxRss: Math.max(r.maxRss ?? 0, process.resourceUsage().maxRSS * 1024) }) + '\n');
   process.exit(0);
@@ -67,9 +73,15 @@ function apps(apks) {
   return apks.map((f) => ({ id: f, files: [f], source: 'bench' }));
 }
 
-/** Unzip every APK whole to disk, then walk the files, sniff every head and hash the models: N APKs at a time. */
-async function runBaseline(apks) {
-  const { tfliteSniffer } = await import(pathToFileURL(PLUGINS[0]).href);
+/**
+ * The baseline does the same job the gaugeNN side does, with the same plugins, the usual way: unzip every APK whole
+ * to disk, then walk the files: sniff every head with the same sniffers and hash what they claim, search the same
+ * unclaimed blobs with the same locators, and hand every file a scanner wants to that scanner. N APKs at a time.
+ */
+async function runBaseline(apks, plugins) {
+  const gauge = await core.gaugeFromRecipe({ builtins: plugins, cwd: tmpdir() });
+  const locators = gauge.sniffers.filter((s) => typeof s.locate === 'function');
+  const sink = { setMeta() {}, addFinding() {}, addNativeLib() {}, addSuspect() {} };
   const work = await mkdtemp(join(tmpdir(), 'gaugenn-bench-b-'));
   let models = 0;
   let unzipRss = 0;
@@ -82,16 +94,29 @@ async function runBaseline(apks) {
     for (const e of await readdir(out, { recursive: true, withFileTypes: true })) {
       if (!e.isFile()) continue;
       const p = join(e.parentPath, e.name);
+      const rel = p.slice(out.length + 1);
       const fh = await open(p, 'r');
       const head = Buffer.alloc(core.SNIFF_HEAD_BYTES);
       const { bytesRead } = await fh.read(head, 0, head.length, 0);
       const size = (await fh.stat()).size;
       await fh.close();
-      if (tfliteSniffer.sniff({ path: p, size, head: head.subarray(0, bytesRead) })) {
+      const input = { path: rel, size, head: head.subarray(0, bytesRead) };
+      const hit = gauge.sniffers.some((s) => s.sniff(input));
+      const wanted = gauge.scanners.filter((s) => s.wants(rel, size));
+      const magic = core.knownMagic(input.head);
+      const searched = !hit && size >= 64 * 1024 && (!magic || (magic.locatable && wanted.length > 0));
+      if (hit) {
         const h = createHash('sha256');
         for await (const c of createReadStream(p)) h.update(c);
         h.digest('hex');
         models++;
+      }
+      if (wanted.length || searched) {
+        const data = await readFile(p);
+        for (const s of wanted) {
+          try { await s.scan(data, rel, sink); } catch { /* recorded as an app error by gaugeNN; nothing to count here */ }
+        }
+        if (searched) for (const l of locators) models += l.locate(data).length;
       }
     }
     await rm(out, { recursive: true, force: true });
@@ -142,7 +167,7 @@ async function buildCorpus() {
   const marker = join(CORPUS, '.complete');
   if (existsSync(marker) && !args.includes('--rebuild')) return JSON.parse(await readFile(marker, 'utf8'));
   if (spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status !== 0) throw new Error('`unzip` is missing: apt-get install -y unzip');
-  const { writeManifest } = await import(pathToFileURL(PLUGINS[1]).href);
+  const { writeManifest } = await import(pathToFileURL(ANDROID_PLUGIN).href);
   await rm(CORPUS, { recursive: true, force: true });
   await mkdir(CORPUS, { recursive: true });
   const models = await realModels();
@@ -164,18 +189,58 @@ async function buildCorpus() {
     b.writeUInt32LE(0x12345678, 40); // endian_tag
     return b;
   };
-  /** An ELF64 aarch64 shared object header with no sections or segments, then opaque data. */
+  /**
+   * An ELF64 aarch64 shared object shaped like a real one: a large opaque .text, a .rodata with strings, and a
+   * small .dynsym/.dynstr (JNI exports), with section headers at the end — so the native-library scanner does the
+   * work it does on real libraries (symbols from the tables, strings from .rodata), not a worst-case whole-file search.
+   */
   const elf = (n) => {
-    const b = Buffer.from(rnd(n));
-    b.fill(0, 0, 64);
-    Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).copy(b, 0);
-    b.writeUInt16LE(3, 16); // ET_DYN
-    b.writeUInt16LE(183, 18); // EM_AARCH64
-    b.writeUInt32LE(1, 20);
-    b.writeUInt16LE(64, 52); // e_ehsize
-    b.writeUInt16LE(56, 54); // e_phentsize
-    b.writeUInt16LE(64, 58); // e_shentsize
-    return b;
+    const names = ['libgame.so', 'JNI_OnLoad', 'Java_com_bench_Native_run', 'Java_com_bench_Native_init', 'malloc', 'free'];
+    const dynstr = Buffer.from('\0' + names.join('\0') + '\0', 'latin1');
+    const nameOff = (i) => 1 + names.slice(0, i).reduce((s, x) => s + x.length + 1, 0);
+    const dynsym = Buffer.alloc(24 * names.length);
+    for (let i = 1; i < names.length; i++) {
+      const e = dynsym.subarray(24 * i);
+      e.writeUInt32LE(nameOff(i), 0);
+      e[4] = i < 4 ? 0x12 : 0x10; // GLOBAL FUNC exported, or GLOBAL NOTYPE imported
+      e.writeUInt16LE(i < 4 ? 1 : 0, 6); // defined in .text, or undefined (an import)
+    }
+    const rodata = Buffer.alloc(64 * 1024);
+    Buffer.from('bench game engine v1.2.3\0shader compile failed: %s\0level %d loaded\0', 'latin1').copy(rodata);
+    const shstrtab = Buffer.from('\0.text\0.rodata\0.dynstr\0.dynsym\0.shstrtab\0', 'latin1');
+    const fixed = 64 + rodata.length + dynstr.length + dynsym.length + shstrtab.length + 6 * 64 + 64;
+    const text = rnd(Math.max(4096, n - fixed));
+    const parts = [];
+    let off = 0;
+    const put = (b, align = 8) => { const pad = (align - (off % align)) % align; if (pad) { parts.push(Buffer.alloc(pad)); off += pad; } const at = off; parts.push(b); off += b.length; return at; };
+    const ehdr = Buffer.alloc(64);
+    put(ehdr);
+    const sec = [
+      { name: 1, type: 1, flags: 6, at: put(text, 16), size: text.length },
+      { name: 7, type: 1, flags: 2, at: put(rodata), size: rodata.length },
+      { name: 15, type: 3, flags: 2, at: put(dynstr), size: dynstr.length },
+      { name: 23, type: 11, flags: 2, at: put(dynsym), size: dynsym.length, link: 3, info: 1, entsize: 24 },
+      { name: 31, type: 3, flags: 0, at: put(shstrtab), size: shstrtab.length },
+    ];
+    const shdrs = Buffer.alloc(64 * (sec.length + 1));
+    sec.forEach((x, i) => {
+      const h = shdrs.subarray(64 * (i + 1));
+      h.writeUInt32LE(x.name, 0); h.writeUInt32LE(x.type, 4); h.writeBigUInt64LE(BigInt(x.flags), 8);
+      h.writeBigUInt64LE(BigInt(x.at), 24); h.writeBigUInt64LE(BigInt(x.size), 32);
+      h.writeUInt32LE(x.link ?? 0, 40); h.writeUInt32LE(x.info ?? 0, 44); h.writeBigUInt64LE(1n, 48); h.writeBigUInt64LE(BigInt(x.entsize ?? 0), 56);
+    });
+    const shoff = put(shdrs);
+    Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).copy(ehdr, 0);
+    ehdr.writeUInt16LE(3, 16); // ET_DYN
+    ehdr.writeUInt16LE(183, 18); // EM_AARCH64
+    ehdr.writeUInt32LE(1, 20);
+    ehdr.writeBigUInt64LE(BigInt(shoff), 40);
+    ehdr.writeUInt16LE(64, 52); // e_ehsize
+    ehdr.writeUInt16LE(56, 54); // e_phentsize
+    ehdr.writeUInt16LE(64, 58); // e_shentsize
+    ehdr.writeUInt16LE(sec.length + 1, 60); // e_shnum
+    ehdr.writeUInt16LE(sec.length, 62); // e_shstrndx
+    return Buffer.concat(parts);
   };
   const withMagic = (magic, n, off = 0) => {
     const b = Buffer.from(rnd(n));
@@ -230,20 +295,22 @@ const info = await buildCorpus();
 console.log(`corpus: ${CORPUS}`);
 console.log(`  ${info.apks} APKs, ${(info.bytes / 1e9).toFixed(2)} GB, models ${(info.modelBytes / 1e6).toFixed(1)} MB = ${((100 * info.modelBytes) / info.bytes).toFixed(2)}% of the bytes; ${WORKERS} worker(s) / parallel unzips`);
 await warm();
-const g = child('gaugenn');
-const t = child('gaugenn-tflite');
-const b = child('baseline');
+const results = {};
+for (const job of Object.keys(JOBS)) results[job] = { g: child(`gaugenn:${job}`), b: child(`baseline:${job}`) };
 const mb = (x) => info.bytes / 1e6 / x.seconds;
-const rows = [
-  ['', 'bytes', 'seconds', 'MB/s', 'peak RSS', 'models'],
-  ['gaugeNN extract', `${(info.bytes / 1e9).toFixed(2)} GB`, g.seconds.toFixed(1), mb(g).toFixed(0), `${(g.maxRss / 2 ** 20).toFixed(0)} MiB`, String(g.models)],
-  ['gaugeNN, TFLite plugin only', `${(info.bytes / 1e9).toFixed(2)} GB`, t.seconds.toFixed(1), mb(t).toFixed(0), `${(t.maxRss / 2 ** 20).toFixed(0)} MiB`, String(t.models)],
-  ['unzip + scan (baseline)', `${(info.bytes / 1e9).toFixed(2)} GB`, b.seconds.toFixed(1), mb(b).toFixed(0), `${(b.maxRss / 2 ** 20).toFixed(0)} MiB (+ unzip ${(b.unzipRss / 2 ** 20).toFixed(0)} MiB)`, String(b.models)],
-];
+const gb = `${(info.bytes / 1e9).toFixed(2)} GB`;
+const rss = (x) => `${(x.maxRss / 2 ** 20).toFixed(0)} MiB${x.unzipRss ? ` (+ unzip ${(x.unzipRss / 2 ** 20).toFixed(0)} MiB)` : ''}`;
+const JOB_NAMES = { models: 'find models (model plugins)', full: 'full extraction (+ manifest, DEX, native libs)' };
+const rows = [['job', 'side', 'bytes', 'seconds', 'MB/s', 'peak RSS', 'models', 'ratio']];
+for (const [job, { g, b }] of Object.entries(results)) {
+  rows.push([JOB_NAMES[job], 'gaugeNN', gb, g.seconds.toFixed(2), mb(g).toFixed(0), rss(g), String(g.models), `${(mb(g) / mb(b)).toFixed(1)}x`]);
+  rows.push(['', 'unzip + same scan (baseline)', gb, b.seconds.toFixed(2), mb(b).toFixed(0), rss(b), String(b.models), '1.0x']);
+}
 const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-for (const r of rows) console.log(r.map((v, c) => (c === 0 ? v.padEnd(w[c]) : v.padStart(w[c]))).join('  '));
-const ratio = mb(g) / mb(b);
-console.log(`\nthroughput ratio gaugeNN / baseline: ${ratio.toFixed(1)}x (all bundled scanners: DEX and native libraries read whole); ${(mb(t) / mb(b)).toFixed(1)}x with the TFLite plugin only`);
-console.log(`targets: >= 10x; peak RSS < 512 MiB: ${Math.max(g.maxRss, t.maxRss) < 512 * 2 ** 20 ? 'met' : 'NOT met'}`);
-if (g.errors) console.log(`gaugeNN recorded ${g.errors} errors across the corpus`);
-if (g.models !== b.models) console.log(`note: models found differ (gaugeNN ${g.models}, baseline ${b.models})`);
+for (const r of rows) console.log(r.map((v, c) => (c <= 1 ? v.padEnd(w[c]) : v.padStart(w[c]))).join('  '));
+const peak = Math.max(...Object.values(results).map((r) => r.g.maxRss));
+console.log(`\ntargets: find models >= 10x the baseline: ${mb(results.models.g) / mb(results.models.b) >= 10 ? 'met' : 'NOT met'}; gaugeNN peak RSS < 512 MiB: ${peak < 512 * 2 ** 20 ? 'met' : 'NOT met'}`);
+for (const [job, { g, b }] of Object.entries(results)) {
+  if (g.errors) console.log(`${job}: gaugeNN recorded ${g.errors} errors across the corpus`);
+  if (g.models !== b.models) console.log(`${job}: note: models found differ (gaugeNN ${g.models}, baseline ${b.models})`);
+}

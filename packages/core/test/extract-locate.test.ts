@@ -43,7 +43,7 @@ function noise(n: number): Buffer {
 }
 
 describe('WindowLocator: models at offsets in bounded windows', () => {
-  const opts = { windowBytes: 64 * 1024, overlapBytes: 16 * 1024, minEntryBytes: 1024 };
+  const opts = { windowBytes: 64 * 1024, overlapBytes: 16 * 1024, minEntryBytes: 1024, searchLibraries: false };
   async function run(blob: Buffer, chunk: number) {
     const found: { offset: number; sha: string }[] = [];
     const l = new WindowLocator([toyLocator], blob.length, opts, async (m: FoundModel) => void found.push({ offset: m.offset, sha: sha(m.bytes) }), (e) => { throw e; });
@@ -188,5 +188,35 @@ describe('extractApp: blobs, folders, suspects and manifests in nested APKs', ()
     ]);
     const y = await extractApp({ id: apk, files: [apk], source: 'files' }, { ...opts, scanners: [toyManifest] });
     expect(y.meta).toEqual({ package: 'com.carrier', versionName: '3' });
+  });
+});
+
+describe('models inside native libraries', () => {
+  // An ELF-headed blob standing for a native library that embeds a model as a byte array.
+  const lib = Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1'), noise(100_000), toyModel(20_000, 7), noise(50_000)]);
+  // Stands for plugin-android's native-library scanner: it reads every lib/**.so whole.
+  const libReader: Scanner = { name: 'lib-reader', wants: (p) => p.startsWith('lib/'), scan: () => {} };
+  async function extract(scanners: Scanner[], searchLibraries?: boolean) {
+    const dir = await tmp();
+    const apk = join(dir, 'a.apk');
+    await writeZip(apk, [{ name: 'lib/arm64-v8a/libvision.so', data: lib, method: 'store' }]);
+    const opts: ExtractOptions = { sniffers: [toyLocator], scanners, modelCacheDir: join(dir, 'cache'), workDir: join(dir, 'work'), ...(searchLibraries === undefined ? {} : { locate: { searchLibraries } }) };
+    return extractApp({ id: apk, files: [apk], source: 'test' }, opts);
+  }
+
+  it('are found when a scanner has read the library anyway, without reading it again', async () => {
+    const x = await extract([libReader]);
+    expect(x.models.map((m) => m.offset)).toEqual([100_008]);
+  });
+
+  it('are not searched for by default when nothing else reads the library (no whole read just to search)', async () => {
+    const x = await extract([]);
+    expect(x.models).toEqual([]);
+    expect(x.stats.bytesRead).toBeLessThan(lib.length / 4);
+  });
+
+  it('are searched with searchLibraries even when no scanner reads the library', async () => {
+    const x = await extract([], true);
+    expect(x.models.map((m) => m.offset)).toEqual([100_008]);
   });
 });

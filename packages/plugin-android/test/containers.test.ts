@@ -49,7 +49,8 @@ describe.skipIf(missing(selfieDir ?? '@mediapipe/selfie_segmentation', faceDir ?
     dir = await mkdtemp(join(tmpdir(), 'gaugenn-containers-'));
     gauge = await createGauge({ cwd: dir, builtins: [tflitePlugin] });
     registerAndroidSources(gauge);
-    opts = { sniffers: gauge.sniffers, scanners: [manifestScanner], modelCacheDir: join(dir, 'cache'), workDir: join(dir, 'work') };
+    // Only the manifest scanner runs here, so native libraries are searched for embedded models on request.
+    opts = { sniffers: gauge.sniffers, scanners: [manifestScanner], modelCacheDir: join(dir, 'cache'), workDir: join(dir, 'work'), locate: { searchLibraries: true } };
     m1 = await readFile(join(selfieDir!, 'selfie_segmentation.tflite'));
     m2 = await readFile(join(selfieDir!, 'selfie_segmentation_landscape.tflite'));
     m3 = await readFile(join(faceDir!, 'face_detection_short_range.tflite'));

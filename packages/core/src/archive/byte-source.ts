@@ -2,6 +2,7 @@
  * Random-access byte sources the zip reader reads from. A nested STORED archive is just a
  * {@link SubByteSource} of its parent, so it is read in place, by offset, without a copy.
  */
+import { fstatSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /** Something with a size that can hand out any byte range. Reads past the end come back short, never throw. */
@@ -13,6 +14,9 @@ export interface ByteSource {
   /** Release what the source holds (file handle). Sub-ranges do not close their parent. */
   close(): Promise<void>;
 }
+
+/** Reads up to this size are synchronous (see {@link FileByteSource.read}). */
+const SYNC_READ_MAX = 1 << 20;
 
 /** A file on disk, read with positional reads on one FileHandle. */
 export class FileByteSource implements ByteSource {
@@ -27,7 +31,8 @@ export class FileByteSource implements ByteSource {
   static async open(path: string): Promise<FileByteSource> {
     const handle = await open(path, 'r');
     try {
-      const st = await handle.stat();
+      // fstat on the fd, synchronously: a thread-pool round trip per app adds up over a corpus.
+      const st = fstatSync(handle.fd);
       if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EISDIR' });
       return new FileByteSource(handle, st.size, path);
     } catch (err) {
@@ -40,9 +45,13 @@ export class FileByteSource implements ByteSource {
     const n = clampLength(this.size, offset, length);
     const buf = Buffer.allocUnsafe(n);
     let done = 0;
+    // A walk makes thousands of small reads (central directory, entry heads), mostly from the page cache: a
+    // synchronous read takes microseconds where a thread-pool round trip costs tens. Large reads stay async so
+    // a slow disk never stalls the event loop for long.
+    const sync = n <= SYNC_READ_MAX;
     // fs reads may come back short; loop until the range is filled or the file ends under us.
     while (done < n) {
-      const { bytesRead } = await this.handle.read(buf, done, n - done, offset + done);
+      const bytesRead = sync ? readSync(this.handle.fd, buf, done, n - done, offset + done) : (await this.handle.read(buf, done, n - done, offset + done)).bytesRead;
       if (bytesRead === 0) break;
       done += bytesRead;
     }
@@ -107,7 +116,7 @@ export class BlockCacheByteSource implements ByteSource {
 
   constructor(
     private readonly parent: ByteSource,
-    private readonly blockBytes = 256 * 1024,
+    private readonly blockBytes = 16 * 1024,
   ) {
     this.size = parent.size;
   }

@@ -83,7 +83,15 @@ export interface ZipReaderOptions {
 /** Per-read options. */
 export interface ZipReadOptions {
   signal?: AbortSignal;
+  /**
+   * The caller wants the whole entry in memory anyway (a scanner reads it whole): entries up to
+   * {@link WHOLE_READ_MAX} come in one read and one synchronous inflate instead of a stream of chunks.
+   */
+  whole?: boolean;
 }
+
+/** Largest entry {@link ZipReadOptions.whole} reads in one piece; larger ones stream as usual. */
+const WHOLE_READ_MAX = 64 * 1024 * 1024;
 
 function err(code: GaugeErrorCode, message: string, subject?: string, cause?: unknown): GaugeError {
   return new GaugeError(code, message, { subject, cause, hook: 'extract' });
@@ -382,7 +390,8 @@ export class ZipReader {
       throw err('ARCHIVE_CORRUPT', `Stored entry ${JSON.stringify(name)} declares ${entry.compressedSize} stored but ${entry.uncompressedSize} uncompressed bytes.`, name);
     }
     let crc = 0;
-    if (entry.method === ZIP_METHOD.DEFLATE && entry.compressedSize <= CHUNK_BYTES && entry.uncompressedSize <= SMALL_INFLATE_BYTES) {
+    const whole = options.whole === true && entry.uncompressedSize <= WHOLE_READ_MAX && entry.compressedSize <= WHOLE_READ_MAX;
+    if (entry.method === ZIP_METHOD.DEFLATE && (whole || (entry.compressedSize <= CHUNK_BYTES && entry.uncompressedSize <= SMALL_INFLATE_BYTES))) {
       // Small entries (most of an APK) in one read and one synchronous inflate: a stream pipeline per
       // entry costs more than the work. Output is capped one byte past the declared size, so the meter
       // still sees a lie and memory stays bounded by SMALL_INFLATE_BYTES.
@@ -399,6 +408,13 @@ export class ZipReader {
       meter.add(out.length);
       crc = zlib.crc32(out, crc);
       if (out.length) yield out;
+    } else if (entry.method === ZIP_METHOD.STORE && whole) {
+      signal?.throwIfAborted();
+      const raw = await this.source.read(range.offset, range.length);
+      if (raw.length < range.length) throw err('ARCHIVE_CORRUPT', `Entry ${JSON.stringify(name)} is cut short: the archive is truncated.`, name);
+      meter.add(raw.length);
+      crc = zlib.crc32(raw, crc);
+      if (raw.length) yield raw;
     } else if (entry.method === ZIP_METHOD.STORE) {
       const raw = readRange(this.source, range.offset, range.length, name, signal);
       for await (const c of raw) {
@@ -498,12 +514,12 @@ export class ZipReader {
     }
     const parts: Buffer[] = [];
     let got = 0;
-    for await (const c of this.chunks(entry, options)) {
+    for await (const c of this.chunks(entry, { ...options, whole: true })) {
       got += c.length;
       if (got > maxBytes) throw err('ARCHIVE_BOMB', `Entry ${JSON.stringify(entry.name)} expands past ${maxBytes} bytes.`, entry.name);
       parts.push(c);
     }
-    return Buffer.concat(parts, got);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, got);
   }
 }
 

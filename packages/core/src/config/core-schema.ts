@@ -24,6 +24,14 @@ export function coreSchema(pluginSchemas: Record<string, Record<string, unknown>
         minItems: 1,
         items: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' }, id: { type: 'string' } } },
       },
+      extract: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          workers: { type: 'integer', minimum: 1, maximum: 256 },
+          searchLibraries: { type: 'boolean' },
+        },
+      },
       bench: {
         type: 'object',
         additionalProperties: false,

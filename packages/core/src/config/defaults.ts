@@ -9,6 +9,7 @@ export function defaultConfig(): GaugeConfig {
     plugins: {},
     sources: [],
     devices: [{ kind: 'host' }],
+    extract: { searchLibraries: false },
     bench: {
       backends: ['cpu'],
       threads: [1],

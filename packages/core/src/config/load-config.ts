@@ -86,6 +86,7 @@ export function validateConfig(raw: RawConfig, pluginSchemas: Record<string, Rec
     ...d,
     ...c,
     bench: { ...d.bench, ...(c.bench ?? {}) },
+    extract: { ...d.extract, ...(c.extract ?? {}) },
     plugins: { ...(c.plugins ?? {}) },
     use: c.use ?? [],
     sources: c.sources ?? [],

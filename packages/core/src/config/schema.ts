@@ -12,6 +12,12 @@ export interface GaugeConfig {
   plugins: Record<string, Record<string, unknown>>;
   sources: { type: string; [k: string]: unknown }[];
   devices: { kind: string; id?: string; [k: string]: unknown }[];
+  extract: {
+    /** Worker threads for extraction (default: the machine's available parallelism). */
+    workers?: number;
+    /** Read native libraries whole just to search them for embedded models (see LocateOptions). */
+    searchLibraries: boolean;
+  };
   bench: {
     backends: string[];
     threads: number[];

@@ -1,4 +1,5 @@
-import { execa } from 'execa';
+// execa is imported on first use: it costs ~70 ms to load, and extraction workers never run commands.
+const loadExeca = async () => (await import('execa')).execa;
 import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { arch, cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ export class HostTransport implements Transport {
   }
 
   async exec(command: string, args: string[], o: ExecOptions = {}): Promise<ExecResult> {
-    const r = await execa(command, args, {
+    const r = await (await loadExeca())(command, args, {
       reject: false,
       timeout: o.timeoutMs,
       cancelSignal: o.signal,

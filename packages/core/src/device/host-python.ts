@@ -1,4 +1,5 @@
-import { execa } from 'execa';
+// execa is imported on first use: it costs ~70 ms to load, and extraction workers never run commands.
+const loadExeca = async () => (await import('execa')).execa;
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -27,7 +28,7 @@ export function hostPython(): string {
 
 /** True when every module imports under the host Python. */
 export async function pythonHas(modules: string[], python = hostPython()): Promise<boolean> {
-  const r = await execa(python, ['-c', modules.map((m) => `import ${m}`).join('; ')], { reject: false });
+  const r = await (await loadExeca())(python, ['-c', modules.map((m) => `import ${m}`).join('; ')], { reject: false });
   return r.exitCode === 0;
 }
 
@@ -42,14 +43,14 @@ export async function setupHostPython(requirements: string[], log: (line: string
   if (!existsSync(py)) {
     await mkdir(dirname(venv), { recursive: true });
     log(`Creating ${venv}`);
-    const r = await execa(base, ['-m', 'venv', '--system-site-packages', venv], { reject: false });
+    const r = await (await loadExeca())(base, ['-m', 'venv', '--system-site-packages', venv], { reject: false });
     if (r.exitCode !== 0) {
       throw new GaugeError('RUNNER_MISSING', `Could not create a Python venv with ${base}: ${r.stderr || r.message}. Install Python 3.9+ with venv (Debian: apt-get install python3-venv), or set GAUGENN_PYTHON to a Python that has the runtimes.`);
     }
   }
   if (requirements.length) {
     log(`Installing ${requirements.join(' ')}`);
-    const r = await execa(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...requirements], { reject: false, all: true });
+    const r = await (await loadExeca())(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...requirements], { reject: false, all: true });
     if (r.exitCode !== 0) {
       throw new GaugeError('RUNNER_MISSING', `pip could not install ${requirements.join(' ')}:\n${String(r.all ?? '').slice(-2000)}\nCheck network access to PyPI, or install them yourself and set GAUGENN_PYTHON.`);
     }

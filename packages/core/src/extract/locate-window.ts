@@ -17,6 +17,12 @@ export interface LocateOptions {
   overlapBytes: number;
   /** Entries smaller than this are not searched. Default 64 KiB. */
   minEntryBytes: number;
+  /**
+   * Read native libraries (and other `locatable` formats) whole just to search them. Default false: they are
+   * searched when a scanner has read them anyway (plugin-android's native-library scanner does), so a normal run
+   * loses nothing, and a models-only run does not read every library for a rare case.
+   */
+  searchLibraries: boolean;
 }
 
 /** Defaults of {@link LocateOptions}. */
@@ -24,6 +30,7 @@ export const DEFAULT_LOCATE_OPTIONS: Readonly<LocateOptions> = Object.freeze({
   windowBytes: 64 * 1024 * 1024,
   overlapBytes: 32 * 1024 * 1024,
   minEntryBytes: 64 * 1024,
+  searchLibraries: false,
 });
 
 /** A model found at an absolute offset of the entry; `bytes` is only valid during the callback. */

@@ -83,9 +83,7 @@ interface Claim {
  */
 export async function extractApp(app: AppRef, options: ExtractOptions): Promise<ExtractedApp> {
   const walk = new Walk(app, options);
-  await mkdir(options.modelCacheDir, { recursive: true });
-  await mkdir(options.workDir, { recursive: true });
-  walk.tmpDir = await mkdtemp(join(options.workDir, 'walk-'));
+  await ensureDir(options.modelCacheDir);
   try {
     for (const [i, file] of app.files.entries()) {
       // The first file is the app itself; others (split APKs, OBBs) are named by their file name so equal
@@ -96,7 +94,7 @@ export async function extractApp(app: AppRef, options: ExtractOptions): Promise<
     }
     await walk.pairWeights();
   } finally {
-    await rm(walk.tmpDir, { recursive: true, force: true });
+    if (walk.tmpDir) await rm(walk.tmpDir, { recursive: true, force: true });
   }
   return walk.finish();
 }
@@ -250,7 +248,8 @@ class Walk {
   private async unclaimed(h: EntryHandle, head: Buffer, data: Buffer | undefined): Promise<void> {
     const magic = knownMagic(head);
     let found = 0;
-    if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && (!magic || magic.locatable)) {
+    const searchable = !magic || (magic.locatable && (data !== undefined || this.locateOptions.searchLibraries));
+    if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && searchable) {
       found = await this.locateIn(h, data);
     }
     if (found === 0 && !magic && this.options.suspects !== false) {
@@ -316,16 +315,18 @@ class Walk {
         located.push({ m: { offset: m.offset, hit: m.hit, sniffer: m.sniffer }, length: m.bytes.length, blob });
       }, (e) => this.error(e, h.path));
     }
-    async function* tee(): AsyncGenerator<Buffer> {
-      for await (const c of h.chunks()) {
-        if (locator) await locator.push(c);
-        yield c;
-      }
-      await locator?.end();
-    }
     let blob: CachedBlob;
     try {
-      blob = await cacheBlob(dir, locator ? tee() : h.chunks());
+      // Most models are a few MB: one whole read (one synchronous inflate) beats a stream of chunks.
+      const source: AsyncIterable<Buffer> | Buffer[] = h.size <= WHOLE_MODEL_BYTES ? [await h.readAll(h.size)] : h.chunks();
+      async function* tee(): AsyncGenerator<Buffer> {
+        for await (const c of source) {
+          if (locator) await locator.push(c);
+          yield c;
+        }
+        await locator?.end();
+      }
+      blob = await cacheBlob(dir, locator ? tee() : source);
     } catch (e) {
       this.error(e, h.path, 'STORE');
       return;
@@ -392,6 +393,11 @@ class Walk {
         src = new SubByteSource(outer.source, range.offset, range.length);
       } else {
         // Random access needs the bytes inflated somewhere; the outer reader bounds them by the limits.
+        // The scratch folder is made on first need: most apps inflate no nested archive to disk.
+        if (!this.tmpDir) {
+          await ensureDir(this.options.workDir);
+          this.tmpDir = await mkdtemp(join(this.options.workDir, 'walk-'));
+        }
         tmp = join(this.tmpDir, `nested-${this.tmpCounter++}.zip`);
         await pipeline(outer.chunks(entry, { signal: this.signal }), createWriteStream(tmp, { flags: 'wx', highWaterMark: CHUNK_BYTES }));
         src = await FileByteSource.open(tmp);
@@ -540,6 +546,17 @@ class Walk {
     j.subject = subject;
     this.result.errors.push(j);
   }
+}
+
+/** Models up to this size are read in one piece rather than streamed. */
+const WHOLE_MODEL_BYTES = 32 * 1024 * 1024;
+
+/** Folders this process has made already: a corpus of thousands of apps need not ask the file system each time. */
+const madeDirs = new Set<string>();
+async function ensureDir(dir: string): Promise<void> {
+  if (madeDirs.has(dir)) return;
+  await mkdir(dir, { recursive: true });
+  madeDirs.add(dir);
 }
 
 function isLocalHeader(b: Uint8Array): boolean {

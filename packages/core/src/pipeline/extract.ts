@@ -54,7 +54,8 @@ export async function extractApps(
   const work = await mkdtemp(join(tmpdir(), 'gaugenn-extract-'));
   const out: ExtractedApp[] = [];
   const recipe = options.recipe ?? gaugeRecipe(gauge);
-  const workers = Math.min(apps.length, options.workers ?? (recipe ? (recipe.workers ?? availableParallelism()) : 1));
+  const locate = { searchLibraries: gauge.config.extract?.searchLibraries ?? false, ...options.locate };
+  const workers = Math.min(apps.length, options.workers ?? gauge.config.extract?.workers ?? (recipe ? (recipe.workers ?? availableParallelism()) : 1));
   const record = async (x: ExtractedApp, i: number) => {
     await gauge.hooks.extract.promise(x);
     store.saveApp(x);
@@ -63,7 +64,8 @@ export async function extractApps(
   };
   try {
     if (workers > 1 && recipe) {
-      const s = await extractInWorkers(apps, { workers, recipe, options: { modelCacheDir: cache, workDir: work, limits: options.limits, locate: options.locate }, signal }, record);
+      const inline = (app: AppRef) => extractApp(app, { sniffers: gauge.sniffers, scanners: gauge.scanners, modelCacheDir: cache, workDir: work, signal, limits: options.limits, locate });
+      const s = await extractInWorkers(apps, { workers, recipe, options: { modelCacheDir: cache, workDir: work, limits: options.limits, locate }, signal, inline }, record);
       options.onPoolStats?.({ maxRss: s.maxRss, workers });
       return out;
     }
@@ -71,7 +73,7 @@ export async function extractApps(
       if (signal?.aborted) throw new GaugeError('INTERRUPTED', 'Extraction was interrupted; run the command again to continue.');
       let x: ExtractedApp;
       try {
-        x = await extractApp(app, { sniffers: gauge.sniffers, scanners: gauge.scanners, modelCacheDir: cache, workDir: work, signal, limits: options.limits, locate: options.locate });
+        x = await extractApp(app, { sniffers: gauge.sniffers, scanners: gauge.scanners, modelCacheDir: cache, workDir: work, signal, limits: options.limits, locate });
       } catch (e) {
         // The walker reports per-entry problems itself; anything that escapes it still must not end the campaign.
         if (e instanceof GaugeError && e.code === 'INTERRUPTED') throw e;

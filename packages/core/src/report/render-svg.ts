@@ -3,17 +3,22 @@
  * `renderer: 'none'` + `toSVG()` uses Vega's string renderer; text widths come from sans-serif glyph metrics
  * (text-metrics.ts), which is why every figure asks for a generic sans-serif font family.
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { withSansMetrics } from './text-metrics.js';
 
+// Vega and Vega-Lite take ~0.3 s to import: loaded on first render only, so the extraction workers and every
+// command that draws no figure start fast.
+let libs: Promise<[typeof Vega, typeof import('vega-lite')]> | undefined;
+const loadVega = () => (libs ??= Promise.all([import('vega'), import('vega-lite')]));
+
 /** A loader that refuses everything: figures embed their data, so any fetch is a bug (or an attack). */
-function offlineLoader(): vega.Loader {
+function offlineLoader(vega: typeof Vega): Vega.Loader {
   const refuse = async (uri: string): Promise<never> => {
     throw new Error(`report figures never load external resources (refused: ${uri})`);
   };
   const base = vega.loader();
-  return { ...base, load: refuse, sanitize: refuse, http: refuse, file: refuse } as vega.Loader;
+  return { ...base, load: refuse, sanitize: refuse, http: refuse, file: refuse } as Vega.Loader;
 }
 
 /**
@@ -22,10 +27,11 @@ function offlineLoader(): vega.Loader {
  * HTML page without their clip paths and gradients colliding.
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix?: string): Promise<string> {
+  const [vega, { compile }] = await loadVega();
   const logger = vega.logger(vega.Error);
   const vgSpec = compile(spec, { logger }).spec;
   const svg = await withSansMetrics(async () => {
-    const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', loader: offlineLoader(), logLevel: vega.Error });
+    const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', loader: offlineLoader(vega), logLevel: vega.Error });
     try {
       return await view.toSVG();
     } finally {
