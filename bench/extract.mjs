@@ -8,7 +8,7 @@
  * so models are well under 5% of the bytes. Each side runs in a fresh child process, after the corpus was read once
  * to warm the page cache for both; peak RSS is the child's (all its threads), plus the largest `unzip` for the baseline.
  *
- *   node bench/extract.mjs [--gb 2] [--workers N] [--corpus DIR] [--rebuild]
+ *   node bench/extract.mjs [--gb 2] [--workers N] [--repeat 3] [--corpus DIR] [--rebuild]
  *
  * Needs a build (`npx tsc -b packages/cli`) and the `unzip` command (`apt-get install -y unzip`).
  */
@@ -295,8 +295,19 @@ const info = await buildCorpus();
 console.log(`corpus: ${CORPUS}`);
 console.log(`  ${info.apks} APKs, ${(info.bytes / 1e9).toFixed(2)} GB, models ${(info.modelBytes / 1e6).toFixed(1)} MB = ${((100 * info.modelBytes) / info.bytes).toFixed(2)}% of the bytes; ${WORKERS} worker(s) / parallel unzips`);
 await warm();
+// Each side runs REPEAT times, alternating, and the median run is reported: two shared cores make single runs noisy.
+const REPEAT = Number(flag('repeat', '3'));
+const median = (xs) => [...xs].sort((a, b) => a.seconds - b.seconds)[Math.floor(xs.length / 2)];
 const results = {};
-for (const job of Object.keys(JOBS)) results[job] = { g: child(`gaugenn:${job}`), b: child(`baseline:${job}`) };
+for (const job of Object.keys(JOBS)) {
+  const gs = [];
+  const bs = [];
+  for (let i = 0; i < REPEAT; i++) {
+    gs.push(child(`gaugenn:${job}`));
+    bs.push(child(`baseline:${job}`));
+  }
+  results[job] = { g: median(gs), b: median(bs), all: { g: gs.map((x) => x.seconds), b: bs.map((x) => x.seconds) } };
+}
 const mb = (x) => info.bytes / 1e6 / x.seconds;
 const gb = `${(info.bytes / 1e9).toFixed(2)} GB`;
 const rss = (x) => `${(x.maxRss / 2 ** 20).toFixed(0)} MiB${x.unzipRss ? ` (+ unzip ${(x.unzipRss / 2 ** 20).toFixed(0)} MiB)` : ''}`;
@@ -308,6 +319,7 @@ for (const [job, { g, b }] of Object.entries(results)) {
 }
 const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((v, c) => (c <= 1 ? v.padEnd(w[c]) : v.padStart(w[c]))).join('  '));
+console.log(`\nmedian of ${REPEAT} runs per side; all runs (s): ${Object.entries(results).map(([j, r]) => `${j}: gaugeNN ${r.all.g.map((x) => x.toFixed(2)).join('/')}, baseline ${r.all.b.map((x) => x.toFixed(2)).join('/')}`).join('; ')}`);
 const peak = Math.max(...Object.values(results).map((r) => r.g.maxRss));
 console.log(`\ntargets: find models >= 10x the baseline: ${mb(results.models.g) / mb(results.models.b) >= 10 ? 'met' : 'NOT met'}; gaugeNN peak RSS < 512 MiB: ${peak < 512 * 2 ** 20 ? 'met' : 'NOT met'}`);
 for (const [job, { g, b }] of Object.entries(results)) {
