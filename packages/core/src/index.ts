@@ -29,3 +29,4 @@ export * from './pipeline/bench.js';
 export * from './pipeline/report-data.js';
 export * from './util/progress.js';
 export * from './device/host-python.js';
+export * from './device/runner-output.js';

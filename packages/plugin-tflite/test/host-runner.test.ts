@@ -1,10 +1,9 @@
 /** The host runner really runs LiteRT, and its failures come back as GaugeErrors that say what to do. */
 import { execFileSync } from 'node:child_process';
-import { GaugeError, createHostDevice, type Device, type RunRequest } from '@gaugenn/core';
+import { GaugeError, createHostDevice, parseRunnerOutput, type Device, type RunRequest } from '@gaugenn/core';
 import { describe, expect, it } from 'vitest';
 import { missing } from '../../../test-support/fixtures.js';
 import { HostTfliteRunner } from '../src/index.js';
-import { parseRunnerOutput } from '../src/runner/runner-output.js';
 import { localDevice } from './support/local-device.js';
 import { tfliteFixture } from './support/models.js';
 

@@ -7,11 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GaugeError, hostPython, type Device, type GaugeErrorCode, type ModelGraph, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
+import { GaugeError, hostPython, parseRunnerOutput, type Device, type GaugeErrorCode, type ModelGraph, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
 import { parseCaffe } from '../parse/parse-caffe.js';
 import { writeCaffemodel } from '../write/caffemodel-writer.js';
 import { randomWeightsFor } from '../write/random-weights.js';
-import { parseRunnerOutput } from './runner-output.js';
 import { splitRoles } from './roles.js';
 
 /** The Python script, beside `dist/` (or `src/`) in the package: `<pkg>/runner/caffe_runner.py`. */

@@ -4,9 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { GaugeError, hostPython, type Device, type GaugeErrorCode, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
+import { GaugeError, hostPython, parseRunnerOutput, type Device, type GaugeErrorCode, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
 import { runnableModel } from './model-inputs.js';
-import { parseRunnerOutput } from './runner-output.js';
 
 /** The Python script, beside `dist/` (or `src/`) in the package: `<pkg>/runner/ncnn_runner.py`. */
 export const RUNNER_SCRIPT = fileURLToPath(new URL('../../runner/ncnn_runner.py', import.meta.url));

@@ -3,8 +3,7 @@
  * Depends only on core's Device/Transport interfaces, so whichever host device core provides will do.
  */
 import { fileURLToPath } from 'node:url';
-import { GaugeError, hostPython, type Device, type GaugeErrorCode, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
-import { parseRunnerOutput } from './runner-output.js';
+import { GaugeError, hostPython, parseRunnerOutput, type Device, type GaugeErrorCode, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
 
 /** The Python script, beside `dist/` (or `src/`) in the package: `<pkg>/runner/tflite_runner.py`. */
 export const RUNNER_SCRIPT = fileURLToPath(new URL('../../runner/tflite_runner.py', import.meta.url));

@@ -1,5 +1,8 @@
-/** Reads the one JSON document `ncnn_runner.py` prints, checking its shape before anyone trusts it. */
-import type { RunResult } from '@gaugenn/core';
+/**
+ * Reads the one JSON document a host runner prints (the runner protocol: `{ engine, samplesMs, warmupMs, extra }`
+ * or `{ error: { code, message } }`), checking its shape before anyone trusts it. Shared by every framework plugin.
+ */
+import type { RunResult } from './types.js';
 
 /** The runner's failure document. */
 export interface RunnerErrorDoc {
