@@ -52,7 +52,9 @@ export async function buildDemoCorpus(dir: string): Promise<DemoApp[]> {
     const pkg = `com.gaugenn.demo.${short}`;
     const files = (await readdir(root)).sort();
     const models = files.filter((f) => f.endsWith('.tflite'));
-    if (models.length === 0) continue;
+    // Emscripten packed-asset blobs hold more models back to back, with no file names: gaugeNN finds them by content.
+    const packed = files.filter((f) => f.endsWith('_packed_assets.data'));
+    if (models.length === 0 && packed.length === 0) continue;
     const version = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version as string;
     const entries: ZipStreamEntry[] = [
       { name: 'AndroidManifest.xml', data: writeManifest({ package: pkg, versionCode: 100 + i, versionName: version, minSdk: 24, targetSdk: 34, label: `${short} demo` }), method: 'deflate' },
@@ -71,6 +73,10 @@ export async function buildDemoCorpus(dir: string): Promise<DemoApp[]> {
       }
     }
     for (const f of files.filter((f) => f.endsWith('.binarypb'))) entries.push({ name: `assets/${f}`, data: await readFile(join(root, f)), method: 'deflate' });
+    for (const f of packed) {
+      entries.push({ name: `assets/${f}`, data: await readFile(join(root, f)), method: 'store' });
+      paths.push(`assets/${f}`);
+    }
     const file = join(dir, `${pkg}.apk`);
     await writeZip(file, entries, { apkSigningBlock: true });
     apps.push({ file, package: pkg, models: paths });
