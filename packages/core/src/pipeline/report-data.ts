@@ -1,9 +1,22 @@
 import type { Gauge } from '../gauge.js';
+import type { CodeFinding, NativeLib } from '../extract/types.js';
 import type { ReportData, ReportMeasurement } from '../report/report-data.js';
 import { summarise } from '../report/stats.js';
 import type { Store } from '../store/store.js';
 
 const shape = (t: { shape: number[]; dtype: string }) => `${t.shape.join('x')} ${t.dtype}`;
+
+/** Delegates, cloud APIs and ML native libraries of one stored app row, for the apps table. */
+function appFindings(a: { code_findings: string; cloud_apis: string; native_libs: string; suspected_encrypted: string }, services: Map<string, string>) {
+  const findings = JSON.parse(a.code_findings) as CodeFinding[];
+  const libs = JSON.parse(a.native_libs) as NativeLib[];
+  return {
+    delegates: [...new Set(findings.filter((f) => f.kind === 'delegate').map((f) => f.id))].sort(),
+    cloudApis: [...new Set((JSON.parse(a.cloud_apis) as CodeFinding[]).map((f) => `${services.get(f.id) ?? f.id} (${f.evidence})`))].sort(),
+    mlLibs: libs.filter((l) => l.framework).map((l) => `${l.name} (${l.framework}, ${l.abi})`),
+    suspectedEncrypted: (JSON.parse(a.suspected_encrypted) as unknown[]).length,
+  };
+}
 
 /**
  * Read the store into the report's input. Reports are pure functions of this snapshot (DESIGN.md), so
@@ -25,6 +38,8 @@ export async function readReportData(gauge: Gauge, store: Store, outDir: string,
       error: j.error ? `${j.error.code}: ${j.error.message}` : undefined, tempBeforeC: j.tempBeforeC, tempAfterC: j.tempAfterC,
     };
   });
+  // Cloud findings name their service through the catalogue the plugins contributed.
+  const services = new Map(gauge.codeSignatures.filter((c) => c.service).map((c) => [c.id, c.service!]));
   const sections: ReportData['sections'] = [];
   await gauge.hooks.report.promise({ storePath: store.path, outDir, addSection: (s) => sections.push(s) });
   return {
@@ -35,6 +50,7 @@ export async function readReportData(gauge: Gauge, store: Store, outDir: string,
       id: a.app_key, file: a.file, package: a.package ?? undefined, versionName: a.version_name ?? undefined, versionCode: a.version_code ?? undefined,
       frameworks: JSON.parse(a.frameworks), models: (store.db.prepare('SELECT COUNT(*) n FROM occurrences WHERE app_id = ?').get(a.id) as { n: number }).n,
       errors: JSON.parse(a.errors),
+      ...appFindings(a, services),
     })),
     models: models.map((m) => ({
       sha256: m.sha256, name: m.firstPath, framework: m.framework, apps: m.apps, bytes: m.bytes, macs: m.macs ?? 0, flops: m.flops ?? 0,

@@ -160,6 +160,10 @@ function appsTable(apps: readonly ReportApp[]): string {
       },
       { head: 'Frameworks', cell: (a) => esc(a.frameworks.join(', ') || '–') },
       { head: 'Models', cell: (a) => esc(a.models), num: true },
+      { head: 'Delegates', cell: (a) => esc((a.delegates ?? []).join(', ') || '–') },
+      { head: 'Cloud ML APIs', cell: (a) => esc((a.cloudApis ?? []).join(', ') || '–') },
+      { head: 'ML native libs', cell: (a) => esc((a.mlLibs ?? []).join(', ') || '–') },
+      { head: 'Encrypted?', cell: (a) => esc(a.suspectedEncrypted ?? 0), num: true },
       { head: 'Errors', cell: (a) => esc(a.errors.length), num: true },
       {
         head: 'Error codes',
@@ -378,9 +382,10 @@ export function samplesCsv(data: Pick<ReportData, 'measurements'>): string {
 
 /** apps.csv: one row per app; frameworks and error codes joined with `;`. */
 export function appsCsv(data: Pick<ReportData, 'apps'>): string {
-  const header = ['id', 'file', 'package', 'version_name', 'version_code', 'frameworks', 'models', 'errors', 'error_codes'];
+  const header = ['id', 'file', 'package', 'version_name', 'version_code', 'frameworks', 'models', 'delegates', 'cloud_apis', 'ml_native_libs', 'suspected_encrypted', 'errors', 'error_codes'];
   const rows = data.apps.map((a): CsvCell[] => [
-    a.id, a.file, a.package, a.versionName, a.versionCode, a.frameworks.join(';'), a.models, a.errors.length,
+    a.id, a.file, a.package, a.versionName, a.versionCode, a.frameworks.join(';'), a.models, (a.delegates ?? []).join(';'),
+    (a.cloudApis ?? []).join(';'), (a.mlLibs ?? []).join(';'), a.suspectedEncrypted ?? 0, a.errors.length,
     a.errors.map((e) => e.code).join(';'),
   ]);
   return toCsv(header, rows);

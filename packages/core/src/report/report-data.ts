@@ -16,6 +16,14 @@ export interface ReportApp {
   frameworks: string[];
   /** Model occurrences in this app. */
   models: number;
+  /** Delegates the code or native libraries show (GPU, NNAPI, Hexagon, …), as finding ids. Default none. */
+  delegates?: string[];
+  /** Cloud ML APIs the code calls, as `service (evidence)`. Default none. */
+  cloudApis?: string[];
+  /** Native libraries fingerprinted as an ML runtime, as `name (framework, abi)`. Default none. */
+  mlLibs?: string[];
+  /** Files that look like encrypted or obfuscated models (never counted as models). Default 0. */
+  suspectedEncrypted?: number;
   /** Recorded failures (bad archive, unparsable model, …); a bad input never kills a campaign. */
   errors: { code: string; message: string; subject?: string }[];
 }
