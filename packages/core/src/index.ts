@@ -30,3 +30,4 @@ export * from './pipeline/report-data.js';
 export * from './util/progress.js';
 export * from './device/host-python.js';
 export * from './device/runner-output.js';
+export * from './device/runner-env.js';

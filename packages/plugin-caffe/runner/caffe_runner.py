@@ -10,14 +10,12 @@ Prototxt-only models arrive with a temporary caffemodel of seeded random weights
 --weights-source says which, and is echoed in extra.weights.
 """
 import argparse
-import json
-import os
-import sys
 import time
 
+# The runner protocol (stdout holds one JSON document) lives in core: gaugeNN puts it on PYTHONPATH.
+from gaugenn_runner import EXIT_FAILED, EXIT_MISSING, emit, fail, serve, timed  # noqa: E402
+
 SEED = 20240101
-EXIT_FAILED = 1
-EXIT_MISSING = 3
 
 
 def parse_shape(spec):
@@ -58,17 +56,12 @@ def run(args, out):
     except Exception as e:
         fail(out, "RUNNER_FAILED", f"setting inputs failed: {e}", EXIT_FAILED)
 
-    def timed(n):
-        samples = []
-        for _ in range(n):
-            s = time.perf_counter_ns()
-            net.forward(outs)
-            samples.append((time.perf_counter_ns() - s) / 1e6)
-        return samples
+    def forward():
+        net.forward(outs)
 
     try:
-        warmup = timed(args.warmup)
-        samples = timed(args.runs)
+        warmup = timed(forward, args.warmup)
+        samples = timed(forward, args.runs)
     except Exception as e:
         fail(out, "RUNNER_FAILED", f"forward failed: {e}", EXIT_FAILED)
 
@@ -81,14 +74,8 @@ def run(args, out):
     })
 
 
-def emit(out, doc):
-    out.write(json.dumps(doc) + "\n")
-    out.flush()
 
 
-def fail(out, code, message, status):
-    emit(out, {"error": {"code": code, "message": message}})
-    sys.exit(status)
 
 
 def main():
@@ -102,20 +89,7 @@ def main():
     p.add_argument("--weights-source", default="caffemodel")
     args = p.parse_args()
 
-    # Keep the real stdout for the one JSON document; native code's prints go to stderr.
-    out = os.fdopen(os.dup(1), "w")
-    sys.stdout.flush()
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    try:
-        for f in [args.prototxt] + ([args.caffemodel] if args.caffemodel else []):
-            if not os.path.isfile(f):
-                fail(out, "RUNNER_FAILED", f"model file not found: {f}", EXIT_FAILED)
-        run(args, out)
-    except SystemExit:
-        raise
-    except BaseException as e:  # anything unforeseen still ends as one JSON document
-        fail(out, "RUNNER_FAILED", f"{type(e).__name__}: {e}", EXIT_FAILED)
+    serve(lambda out: run(args, out), [args.prototxt, args.caffemodel])
 
 
 if __name__ == "__main__":

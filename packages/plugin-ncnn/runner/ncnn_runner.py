@@ -8,14 +8,12 @@ extracting every output blob. Prints exactly one JSON document on stdout:
 or, on failure, {"error": {"code": "...", "message": "..."}} with a non-zero exit status.
 """
 import argparse
-import json
-import os
-import sys
 import time
 
+# The runner protocol (stdout holds one JSON document) lives in core: gaugeNN puts it on PYTHONPATH.
+from gaugenn_runner import EXIT_FAILED, EXIT_MISSING, emit, fail, serve  # noqa: E402
+
 SEED = 20240101
-EXIT_FAILED = 1
-EXIT_MISSING = 3
 
 
 def parse_input(spec):
@@ -97,14 +95,8 @@ def run(args, out):
     })
 
 
-def emit(out, doc):
-    out.write(json.dumps(doc) + "\n")
-    out.flush()
 
 
-def fail(out, code, message, status):
-    emit(out, {"error": {"code": code, "message": message}})
-    sys.exit(status)
 
 
 def main():
@@ -119,20 +111,7 @@ def main():
     p.add_argument("--backend", choices=["cpu", "vulkan"], default="cpu")
     args = p.parse_args()
 
-    # Keep the real stdout for the one JSON document; point fd 1 at stderr so native code cannot pollute it.
-    out = os.fdopen(os.dup(1), "w")
-    sys.stdout.flush()
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    try:
-        for path in [args.param] + ([args.bin] if args.bin else []):
-            if not os.path.isfile(path):
-                fail(out, "RUNNER_FAILED", f"model file not found: {path}", EXIT_FAILED)
-        run(args, out)
-    except SystemExit:
-        raise
-    except BaseException as e:  # anything unforeseen still ends as one JSON document
-        fail(out, "RUNNER_FAILED", f"{type(e).__name__}: {e}", EXIT_FAILED)
+    serve(lambda out: run(args, out), [args.param, args.bin])
 
 
 if __name__ == "__main__":

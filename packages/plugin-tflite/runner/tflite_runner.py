@@ -8,14 +8,12 @@ or, on failure, {"error": {"code": "...", "message": "..."}} with a non-zero exi
 The runtime's own chatter (XNNPACK INFO lines, native prints) goes to stderr so stdout stays one document.
 """
 import argparse
-import json
-import os
-import sys
 import time
 
+# The runner protocol (stdout holds one JSON document) lives in core: gaugeNN puts it on PYTHONPATH.
+from gaugenn_runner import EXIT_FAILED, EXIT_MISSING, emit, fail, serve, timed  # noqa: E402
+
 SEED = 20240101
-EXIT_FAILED = 1
-EXIT_MISSING = 3
 
 
 def load_runtime():
@@ -79,17 +77,9 @@ def run(args, out):
     except Exception as e:
         fail(out, "RUNNER_FAILED", f"setting inputs failed: {e}", EXIT_FAILED)
 
-    def timed(n):
-        samples = []
-        for _ in range(n):
-            s = time.perf_counter_ns()
-            interp.invoke()
-            samples.append((time.perf_counter_ns() - s) / 1e6)
-        return samples
-
     try:
-        warmup = timed(args.warmup)
-        samples = timed(args.runs)
+        warmup = timed(interp.invoke, args.warmup)
+        samples = timed(interp.invoke, args.runs)
     except Exception as e:
         fail(out, "RUNNER_FAILED", f"invoke failed: {e}", EXIT_FAILED)
 
@@ -101,14 +91,8 @@ def run(args, out):
     })
 
 
-def emit(out, doc):
-    out.write(json.dumps(doc) + "\n")
-    out.flush()
 
 
-def fail(out, code, message, status):
-    emit(out, {"error": {"code": code, "message": message}})
-    sys.exit(status)
 
 
 def main():
@@ -120,19 +104,7 @@ def main():
     p.add_argument("--backend", choices=["cpu"], default="cpu")
     args = p.parse_args()
 
-    # Keep the real stdout for the one JSON document; point fd 1 at stderr so native code cannot pollute it.
-    out = os.fdopen(os.dup(1), "w")
-    sys.stdout.flush()
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    try:
-        if not os.path.isfile(args.model):
-            fail(out, "RUNNER_FAILED", f"model file not found: {args.model}", EXIT_FAILED)
-        run(args, out)
-    except SystemExit:
-        raise
-    except BaseException as e:  # anything unforeseen still ends as one JSON document
-        fail(out, "RUNNER_FAILED", f"{type(e).__name__}: {e}", EXIT_FAILED)
+    serve(lambda out: run(args, out), [args.model])
 
 
 if __name__ == "__main__":

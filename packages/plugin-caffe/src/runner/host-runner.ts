@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GaugeError, hostPython, parseRunnerOutput, type Device, type GaugeErrorCode, type ModelGraph, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
+import { GaugeError, hostPython, parseRunnerOutput, runnerEnv, type Device, type GaugeErrorCode, type ModelGraph, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
 import { parseCaffe } from '../parse/parse-caffe.js';
 import { writeCaffemodel } from '../write/caffemodel-writer.js';
 import { randomWeightsFor } from '../write/random-weights.js';
@@ -84,7 +84,7 @@ export class HostCaffeRunner implements Runner {
   private async exec(device: Device, request: RunRequest, args: string[], where: { plugin: string; hook: string; subject?: string }): Promise<RunResult> {
     let res;
     try {
-      res = await device.transport.exec(this.python, args, { timeoutMs: request.timeoutMs, signal: request.signal });
+      res = await device.transport.exec(this.python, args, { timeoutMs: request.timeoutMs, signal: request.signal, env: runnerEnv() });
     } catch (e) {
       if (request.signal?.aborted) throw new GaugeError('INTERRUPTED', 'The Caffe run was cancelled.', { ...where, cause: e });
       if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw this.missingPython(where, e);

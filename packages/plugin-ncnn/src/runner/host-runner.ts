@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { GaugeError, hostPython, parseRunnerOutput, type Device, type GaugeErrorCode, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
+import { GaugeError, hostPython, parseRunnerOutput, runnerEnv, type Device, type GaugeErrorCode, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
 import { runnableModel } from './model-inputs.js';
 
 /** The Python script, beside `dist/` (or `src/`) in the package: `<pkg>/runner/ncnn_runner.py`. */
@@ -65,7 +65,7 @@ export class HostNcnnRunner implements Runner {
     for (const i of model.inputs) args.push('--input', `${i.name}=${i.dims.join(',')}`);
     let res;
     try {
-      res = await device.transport.exec(this.python, args, { timeoutMs: request.timeoutMs, signal: request.signal });
+      res = await device.transport.exec(this.python, args, { timeoutMs: request.timeoutMs, signal: request.signal, env: runnerEnv() });
     } catch (e) {
       if (request.signal?.aborted) throw new GaugeError('INTERRUPTED', 'The ncnn run was cancelled.', { ...where, cause: e });
       if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw this.missingPython(where, e);

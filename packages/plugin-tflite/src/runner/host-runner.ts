@@ -3,7 +3,7 @@
  * Depends only on core's Device/Transport interfaces, so whichever host device core provides will do.
  */
 import { fileURLToPath } from 'node:url';
-import { GaugeError, hostPython, parseRunnerOutput, type Device, type GaugeErrorCode, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
+import { GaugeError, hostPython, parseRunnerOutput, runnerEnv, type Device, type GaugeErrorCode, type RunRequest, type RunResult, type Runner } from '@gaugenn/core';
 
 /** The Python script, beside `dist/` (or `src/`) in the package: `<pkg>/runner/tflite_runner.py`. */
 export const RUNNER_SCRIPT = fileURLToPath(new URL('../../runner/tflite_runner.py', import.meta.url));
@@ -57,7 +57,7 @@ export class HostTfliteRunner implements Runner {
     ];
     let res;
     try {
-      res = await device.transport.exec(this.python, args, { timeoutMs: request.timeoutMs, signal: request.signal });
+      res = await device.transport.exec(this.python, args, { timeoutMs: request.timeoutMs, signal: request.signal, env: runnerEnv() });
     } catch (e) {
       if (request.signal?.aborted) throw new GaugeError('INTERRUPTED', 'The TFLite run was cancelled.', { ...where, cause: e });
       if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw this.missingPython(where, e);
