@@ -203,7 +203,15 @@ function measurementsTable(data: ReportData): string {
         cell: ({ j }) => (isNum(j.tempBeforeC) || isNum(j.tempAfterC) ? `${temp(j.tempBeforeC)} → ${temp(j.tempAfterC)}` : '–'),
         num: true,
       },
-      { head: 'Error', cell: ({ j }) => (j.error ? `<span class="err">${esc(j.error)}</span>` : '') },
+      {
+        head: 'Error',
+        // Runtime messages run long (paths, op lists): the code shows, the message is one click away, no script.
+        cell: ({ j }) => {
+          if (!j.error) return '';
+          const code = /^([A-Z_]+):/.exec(j.error)?.[1];
+          return code ? `<details class="err"><summary>${esc(code)}</summary>${esc(j.error.slice(code.length + 1).trim())}</details>` : `<span class="err">${esc(j.error)}</span>`;
+        },
+      },
     ],
     'No measurements yet.',
   );
