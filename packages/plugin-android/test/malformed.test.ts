@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isGaugeError } from '@gaugenn/core';
 import { fixture, missing } from '../../../test-support/fixtures.js';
 import { parseBinaryXml, readAppMeta, writeManifest } from '../src/index.js';
-import { noUnzip, unzipEntry } from './unzip-entry.js';
+import { unzipEntry } from './unzip-entry.js';
 
 const nnPerf = fixture('android/tflite_app_resources.ap_');
 const written = writeManifest({ package: 'com.example.fuzz', versionCode: 9, versionName: '9.0', minSdk: 21, targetSdk: 34, label: 'Fuzz' });
@@ -44,11 +44,11 @@ function patched(buf: Buffer, f: (b: Buffer) => void): Buffer {
   return b;
 }
 
-const noNnPerf = noUnzip() ?? missing(nnPerf);
+const noNnPerf = missing(nnPerf);
 
 describe('malformed manifests', () => {
-  it.skipIf(noNnPerf)('truncated at every 7th byte of the real nnPerf manifest: MANIFEST_INVALID', () => {
-    const real = unzipEntry(nnPerf, 'AndroidManifest.xml');
+  it.skipIf(noNnPerf)('truncated at every 7th byte of the real nnPerf manifest: MANIFEST_INVALID', async () => {
+    const real = await unzipEntry(nnPerf, 'AndroidManifest.xml');
     for (let n = 0; n < real.length; n += 7) expect(outcome(real.subarray(0, n))).toBe('invalid');
     expect(outcome(real)).toBe('ok');
   });
@@ -70,8 +70,8 @@ describe('malformed manifests', () => {
     }
   });
 
-  it.skipIf(noNnPerf)('bit flips and random u32 overwrites of the real manifest: valid output or MANIFEST_INVALID', () => {
-    const real = unzipEntry(nnPerf, 'AndroidManifest.xml');
+  it.skipIf(noNnPerf)('bit flips and random u32 overwrites of the real manifest: valid output or MANIFEST_INVALID', async () => {
+    const real = await unzipEntry(nnPerf, 'AndroidManifest.xml');
     const r = rng(2);
     const seen = { ok: 0, invalid: 0 };
     for (let i = 0; i < 3000; i++) {

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, missing, packageDir } from '../../../test-support/fixtures.js';
 import { ANDROID_NS, parseBinaryXml, readAppMeta } from '../src/index.js';
-import { noUnzip, unzipEntry } from './unzip-entry.js';
+import { unzipEntry } from './unzip-entry.js';
 
 const nnPerf = fixture('android/tflite_app_resources.ap_');
 const settingsDir = packageDir('io.appium.settings');
 const uia2Dir = packageDir('appium-uiautomator2-server');
-const noUnzipReason = noUnzip();
 
 /** True when the raw bytes hold `s` as UTF-16LE: a `strings -el`-style cross-check independent of the reader. */
 function hasUtf16(buf: Buffer, s: string): boolean {
@@ -16,8 +15,8 @@ function hasUtf16(buf: Buffer, s: string): boolean {
 }
 
 describe('real compiled manifests', () => {
-  it.skipIf(noUnzipReason ?? missing(nnPerf))('reads the nnPerf app manifest (aapt2 output, UTF-16 pool)', () => {
-    const buf = unzipEntry(nnPerf, 'AndroidManifest.xml');
+  it.skipIf(missing(nnPerf))('reads the nnPerf app manifest (aapt2 output, UTF-16 pool)', async () => {
+    const buf = await unzipEntry(nnPerf, 'AndroidManifest.xml');
     expect(readAppMeta(buf)).toEqual({
       package: 'com.example.android.nnPerf',
       versionCode: 1,
@@ -46,10 +45,10 @@ describe('real compiled manifests', () => {
   });
 
   const settingsApk = settingsDir && join(settingsDir, 'apks', 'settings_apk-debug.apk');
-  it.skipIf(noUnzipReason ?? (settingsApk ? missing(settingsApk) : 'npm package io.appium.settings is not installed'))(
+  it.skipIf((settingsApk ? missing(settingsApk) : 'npm package io.appium.settings is not installed'))(
     'reads io.appium.settings',
-    () => {
-      const buf = unzipEntry(settingsApk!, 'AndroidManifest.xml');
+    async () => {
+      const buf = await unzipEntry(settingsApk!, 'AndroidManifest.xml');
       const meta = readAppMeta(buf);
       expect(meta.package).toBe('io.appium.settings');
       expect(hasUtf16(buf, 'io.appium.settings')).toBe(true);
@@ -61,14 +60,15 @@ describe('real compiled manifests', () => {
   );
 
   const uia2Apks = uia2Dir ? readdirSync(join(uia2Dir, 'apks')).filter((f) => f.endsWith('.apk')) : [];
-  it.skipIf(noUnzipReason ?? (uia2Apks.length ? undefined : 'npm package appium-uiautomator2-server (apks/*.apk) is not installed'))(
+  it.skipIf((uia2Apks.length ? undefined : 'npm package appium-uiautomator2-server (apks/*.apk) is not installed'))(
     'reads the appium-uiautomator2-server APKs (server and androidTest)',
-    () => {
-      const packages = uia2Apks.map((f) => {
-        const meta = readAppMeta(unzipEntry(join(uia2Dir!, 'apks', f), 'AndroidManifest.xml'));
+    async () => {
+      const packages: (readonly [string, string | undefined])[] = [];
+      for (const f of uia2Apks) {
+        const meta = readAppMeta(await unzipEntry(join(uia2Dir!, 'apks', f), 'AndroidManifest.xml'));
         expect(meta.minSdk).toBeGreaterThan(0);
-        return [f, meta.package] as const;
-      });
+        packages.push([f, meta.package] as const);
+      }
       for (const [file, pkg] of packages) {
         expect(pkg).toBe(file.includes('androidTest') ? 'io.appium.uiautomator2.server.test' : 'io.appium.uiautomator2.server');
       }
