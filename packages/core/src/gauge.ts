@@ -100,13 +100,17 @@ export class Gauge {
   readonly codeSignatures: CodeSignature[] = [];
   /** Native-library fingerprints that `.so` scanners match. */
   readonly nativeLibSignatures: NativeLibSignature[] = [];
+  /** Keys of each keyed stage that some plugin asked for (tapable keeps its own map private). */
+  private readonly keyed = new Map<string, Map<string, Hook<any, any>>>();
   /** Plugins applied, in order. */
   readonly plugins: { name: string; frameworks: string[]; hostRequirements: string[] }[] = [];
 
   constructor(readonly config: GaugeConfig) {
     for (const [name, h] of Object.entries(this.hooks)) {
       if (h instanceof HookMap) {
-        h.intercept({ factory: (key: unknown, hook: Hook<any, any>) => { wrapTaps(hook, `${name}:${String(key)}`); return hook; } } as any);
+        const keys = new Map<string, Hook<any, any>>();
+        this.keyed.set(name, keys);
+        h.intercept({ factory: (key: unknown, hook: Hook<any, any>) => { wrapTaps(hook, `${name}:${String(key)}`); keys.set(String(key), hook); return hook; } } as any);
       } else {
         wrapTaps(h as Hook<any, any>, name);
       }
@@ -140,7 +144,12 @@ export class Gauge {
 
   /** Frameworks that some plugin parses. */
   parseFrameworks(): string[] {
-    return [...(this.hooks.parse as any)._map.keys()] as string[];
+    return this.handled('parse');
+  }
+
+  /** Keys of a keyed stage (`parse`, `device`, …) that some plugin handles. */
+  handled(stage: 'source' | 'parse' | 'device' | 'deploy'): string[] {
+    return [...(this.keyed.get(stage) ?? new Map<string, Hook<any, any>>())].filter(([, h]) => h.isUsed()).map(([k]) => k).sort();
   }
 
   /** Run the parser that the framework's plugin tapped. */
@@ -158,7 +167,7 @@ export class Gauge {
   async device(spec: DeviceSpec): Promise<Device> {
     const hook = this.hooks.device.get(spec.kind);
     const d = hook && hook.isUsed() ? await hook.promise(spec) : undefined;
-    if (!d) throw new GaugeError('NO_HANDLER', `No plugin provides devices of kind "${spec.kind}". Known kinds: ${[...(this.hooks.device as any)._map.keys()].join(', ')}.`, { hook: 'device' });
+    if (!d) throw new GaugeError('NO_HANDLER', `No plugin provides devices of kind "${spec.kind}". Known kinds: ${this.handled('device').join(', ')}.`, { hook: 'device' });
     return d;
   }
 
