@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { corePlugin } from './builtin/core-plugin.js';
 import { findConfig, validateConfig } from './config/load-config.js';
 import type { GaugeConfig } from './config/schema.js';
@@ -32,7 +33,7 @@ export async function createGauge(o: CreateGaugeOptions = {}): Promise<Gauge> {
     if (p) plugins.push(p);
   }
   const use = Array.isArray(raw.config.use) ? (raw.config.use as unknown[]).filter((u): u is string => typeof u === 'string') : [];
-  const base = raw.filepath ? (await import('node:path')).dirname(raw.filepath) : cwd;
+  const base = raw.filepath ? dirname(raw.filepath) : cwd;
   for (const spec of use) plugins.push(await loadPluginModule(spec, base));
 
   // One plugin per name: the first wins (bundled before installed), so a stray copy cannot shadow core.
