@@ -70,3 +70,19 @@ export function guessModality(inputs: readonly TensorInfo[]): Modality {
   if (s.length === 3 && s[1]! > 1 && s[2]! > 1 && s[2]! <= 16) return 'sensor';
   return 'unknown';
 }
+
+/** Weight tensors with fewer elements say nothing about lineage (biases of tiny layers, scalars). DESIGN.md IR rule. */
+export const TRIVIAL_WEIGHT_ELEMENTS = 64;
+
+/**
+ * Whether a weight tensor is excluded from lineage (`WeightInfo.trivial`): too small, or all zeros. Pass the stored
+ * bytes when you have them; without them (a streamed blob, or weights no file holds) only the size rule applies,
+ * or pass `allZero` as the caller counted it.
+ */
+export function isTrivialWeight(elements: number, data?: Uint8Array | { allZero: boolean }): boolean {
+  if (elements < TRIVIAL_WEIGHT_ELEMENTS) return true;
+  if (data === undefined) return false;
+  if (!(data instanceof Uint8Array)) return data.allZero;
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
+  return true;
+}

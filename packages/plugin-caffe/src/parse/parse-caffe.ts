@@ -7,6 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import {
   GaugeError,
   elementCount,
+  isTrivialWeight,
   guessModality,
   layerFlops,
   sha256,
@@ -27,8 +28,6 @@ import { netFromCaffemodel, netFromText, type CaffeLayer, type CaffeNet } from '
 import { layerCategory } from './op-table.js';
 import { checkShape, layerMath, type Shape } from './shapes.js';
 
-/** Weight tensors below this many elements say nothing about lineage. */
-const TRIVIAL_ELEMENTS = 64;
 /** Layer types whose tops are the net's inputs rather than computations. */
 const DATA_TYPES = new Set(['Input', 'Data', 'ImageData', 'HDF5Data', 'MemoryData', 'DummyData', 'WindowData', 'AnnotatedData', 'VideoData']);
 /** Most layer names listed in one note. */
@@ -273,13 +272,13 @@ function layerWeights(l: CaffeLayer, blobs: BlobInfo[], implied: number[][], not
       if (exp && elementCount(exp) !== elementCount(shape)) {
         notes.push(`layer ${l.name} blob ${i}: stored shape [${shape.join(', ')}] differs from the [${exp.join(', ')}] its parameters imply.`);
       }
-      const w: WeightInfo = { name: `${l.name}/${i}`, shape, dtype: b.dtype, bytes: b.bytes, trivial: b.count < TRIVIAL_ELEMENTS || b.allZero };
+      const w: WeightInfo = { name: `${l.name}/${i}`, shape, dtype: b.dtype, bytes: b.bytes, trivial: isTrivialWeight(b.count, { allZero: b.allZero }) };
       if (b.digest) w.digest = b.digest;
       return w;
     });
     return { weights, params };
   }
-  const weights = implied.map((shape, i): WeightInfo => ({ name: `${l.name}/${i}`, shape, dtype: 'float32', bytes: 0, trivial: elementCount(shape) < TRIVIAL_ELEMENTS }));
+  const weights = implied.map((shape, i): WeightInfo => ({ name: `${l.name}/${i}`, shape, dtype: 'float32', bytes: 0, trivial: isTrivialWeight(elementCount(shape)) }));
   return { weights, params: implied.reduce((s, sh) => s + elementCount(sh), 0) };
 }
 

@@ -3,15 +3,12 @@
  * flag: 0x01306B47 fp16, 0x000D4B38 int8, 0x0002C056 raw fp32, 0 plain fp32, any other non-zero value a
  * 256-entry fp32 lookup table followed by uint8 indexes. Sub-word data is padded to 4 bytes.
  */
-import { GaugeError, sha256, type DType, type WeightInfo } from '@gaugenn/core';
+import { GaugeError, isTrivialWeight, sha256, type DType, type WeightInfo } from '@gaugenn/core';
 import type { WeightSpec } from './weight-layout.js';
 
 export const FLAG_FP16 = 0x01306b47;
 export const FLAG_INT8 = 0x000d4b38;
 export const FLAG_FP32_RAW = 0x0002c056;
-
-/** Weight tensors below this many elements say nothing about lineage. */
-const TRIVIAL_ELEMENTS = 64;
 
 const align4 = (n: number) => (n + 3) & ~3;
 
@@ -60,21 +57,15 @@ export class WeightCursor {
     this.need(len, `${what} (${n} elements, ${dtype})`);
     const data = this.bytes.subarray(this.pos, this.pos + len);
     this.pos += len;
-    return { name: spec.name, shape: [...spec.shape], dtype, bytes: len, ...(this.digests ? { digest: sha256(data) } : {}), trivial: isTrivial(data, n) };
+    return { name: spec.name, shape: [...spec.shape], dtype, bytes: len, ...(this.digests ? { digest: sha256(data) } : {}), trivial: isTrivialWeight(n, data) };
   }
-}
-
-function isTrivial(data: Uint8Array, elements: number): boolean {
-  if (elements < TRIVIAL_ELEMENTS) return true;
-  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
-  return true;
 }
 
 /** A weight the param describes but no file holds (param-only models): shape and size, no digest. */
 export function absentWeight(spec: WeightSpec, int8: boolean): WeightInfo {
   const dtype: DType = int8 && spec.tagged ? 'int8' : 'float32';
   const bytes = dtype === 'int8' ? align4(spec.elements) : spec.elements * 4;
-  return { name: spec.name, shape: [...spec.shape], dtype, bytes, trivial: spec.elements < TRIVIAL_ELEMENTS };
+  return { name: spec.name, shape: [...spec.shape], dtype, bytes, trivial: isTrivialWeight(spec.elements) };
 }
 
 /** Bytes a blob takes in a plain fp32 `.bin` (flag word included), for writing generated weights. */

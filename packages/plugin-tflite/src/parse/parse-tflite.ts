@@ -8,6 +8,7 @@ import {
   guessModality,
   layerFlops,
   sha256,
+  isTrivialWeight,
   sumTotals,
   summariseQuantization,
   type Layer,
@@ -24,8 +25,6 @@ import { opInfo } from './op-table.js';
 import { readOptions } from './options.js';
 import type { TfliteModel, TfliteSubgraph, TfliteTensor } from './types.js';
 
-/** Weight tensors below this many elements say nothing about lineage (biases of tiny layers, scalars). */
-const TRIVIAL_ELEMENTS = 64;
 /** Ops that run other subgraphs; their bodies are not walked. */
 const CONTROL_FLOW = new Set(['WHILE', 'IF', 'CALL_ONCE', 'CALL', 'STABLEHLO_WHILE', 'STABLEHLO_CASE']);
 
@@ -65,12 +64,6 @@ function malformed(e: unknown, subject: string): GaugeError {
 
 function tensorInfo(t: TfliteTensor, open: boolean): TensorInfo {
   return { name: t.name, shape: open && t.shapeSignature ? [...t.shapeSignature] : [...t.shape], dtype: tfliteDtype(t.type) };
-}
-
-function isTrivial(data: Uint8Array, elements: number): boolean {
-  if (elements < TRIVIAL_ELEMENTS) return true;
-  for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
-  return true;
 }
 
 function toGraph(model: TfliteModel, files: ModelFile[]): ModelGraph {
@@ -170,7 +163,7 @@ function layerWeights(model: TfliteModel, inputs: OpTensors, counted: Set<number
       dtype: tfliteDtype(t.type),
       bytes: data.length,
       digest: sha256(data),
-      trivial: isTrivial(data, elements),
+      trivial: isTrivialWeight(elements, data),
     });
   }
   return { weights, params, shared };
