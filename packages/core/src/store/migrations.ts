@@ -102,4 +102,45 @@ export const MIGRATIONS: string[] = [
     idle_w REAL, window_j REAL, per_inference_j REAL, power_w REAL, samples TEXT
   );
   `,
+  // 2: named campaigns (a job is unique per campaign, device, model, backend, threads), aggregate jobs, backend
+  // truth, warnings, hygiene, and the attempt history. SQLite cannot change a UNIQUE constraint in place, so the
+  // jobs table is rebuilt; existing jobs belong to the campaign named 'default'.
+  `
+  ALTER TABLE campaigns ADD COLUMN name TEXT NOT NULL DEFAULT 'default';
+  CREATE TABLE jobs_v2 (
+    id INTEGER PRIMARY KEY,
+    campaign TEXT NOT NULL DEFAULT 'default',
+    campaign_id INTEGER REFERENCES campaigns(id),
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    model_sha256 TEXT NOT NULL REFERENCES models(sha256),
+    framework TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    threads INTEGER NOT NULL,
+    warmup INTEGER NOT NULL,
+    runs INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending','running','done','failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    engine TEXT,
+    extra TEXT,
+    temp_before REAL, temp_after REAL, thermal_wait_ms INTEGER,
+    created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,
+    samples_kind TEXT NOT NULL DEFAULT 'all' CHECK (samples_kind IN ('all','aggregate')),
+    aggregate TEXT,
+    delegation TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    hygiene TEXT,
+    attempt_log TEXT NOT NULL DEFAULT '[]',
+    claimed_by TEXT,
+    UNIQUE (campaign, device_id, model_sha256, backend, threads)
+  );
+  INSERT INTO jobs_v2 (id, campaign, campaign_id, device_id, model_sha256, framework, backend, threads, warmup, runs, status, attempts,
+      error, engine, extra, temp_before, temp_after, thermal_wait_ms, created_at, started_at, finished_at)
+    SELECT id, 'default', campaign_id, device_id, model_sha256, framework, backend, threads, warmup, runs, status, attempts,
+      error, engine, extra, temp_before, temp_after, thermal_wait_ms, created_at, started_at, finished_at FROM jobs;
+  DROP TABLE jobs;
+  ALTER TABLE jobs_v2 RENAME TO jobs;
+  CREATE INDEX jobs_status ON jobs(status);
+  CREATE INDEX jobs_device ON jobs(device_id, status);
+  `,
 ];

@@ -67,9 +67,11 @@ export class Store {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
+      // Foreign keys stay off while migrating: a migration that rebuilds a table (SQLite's documented way to
+      // change a constraint) must not cascade-delete the rows that reference it.
       this.migrate();
+      this.db.pragma('foreign_keys = ON');
     } catch (e) {
       if (e instanceof GaugeError) throw e;
       throw new GaugeError('STORE', `Cannot open the store ${path}: ${(e as Error).message}. Check the path is writable, or pick another with --store.`, { cause: e, subject: path });
@@ -226,22 +228,23 @@ export class Store {
     return (this.db.prepare('SELECT * FROM devices ORDER BY id').all() as any[]).map((r) => ({ id: r.id, kind: r.kind, info: parse(r.info, {} as DeviceInfo), seenAt: r.seen_at }));
   }
 
-  createCampaign(config: unknown): number {
-    return Number(this.db.prepare('INSERT INTO campaigns (created_at, config) VALUES (?,?)').run(now(), json(config)).lastInsertRowid);
+  /** Record one `bench` invocation of a named campaign (the name groups jobs; each invocation keeps its config). */
+  createCampaign(config: unknown, name = 'default'): number {
+    return Number(this.db.prepare('INSERT INTO campaigns (created_at, config, name) VALUES (?,?,?)').run(now(), json(config), name).lastInsertRowid);
   }
 
   /**
    * Plan jobs: one per (device, model, backend, threads). A job that already exists — done, failed or pending —
    * is kept as it is, so planning twice re-measures nothing. Returns how many were new.
    */
-  planJobs(campaignId: number, deviceId: string, jobs: { model: string; framework: string; backend: string; threads: number }[], warmup: number, runs: number): number {
+  planJobs(campaignId: number, deviceId: string, jobs: { model: string; framework: string; backend: string; threads: number }[], warmup: number, runs: number, campaign = 'default'): number {
     const ins = this.db.prepare(
-      `INSERT INTO jobs (campaign_id, device_id, model_sha256, framework, backend, threads, warmup, runs, status, created_at)
-       VALUES (?,?,?,?,?,?,?,?, 'pending', ?) ON CONFLICT(device_id, model_sha256, backend, threads) DO NOTHING`,
+      `INSERT INTO jobs (campaign, campaign_id, device_id, model_sha256, framework, backend, threads, warmup, runs, status, created_at)
+       VALUES (?,?,?,?,?,?,?,?,?, 'pending', ?) ON CONFLICT(campaign, device_id, model_sha256, backend, threads) DO NOTHING`,
     );
     let added = 0;
     this.db.transaction(() => {
-      for (const j of jobs) added += ins.run(campaignId, deviceId, j.model, j.framework, j.backend, j.threads, warmup, runs, now()).changes;
+      for (const j of jobs) added += ins.run(campaign, campaignId, deviceId, j.model, j.framework, j.backend, j.threads, warmup, runs, now()).changes;
     })();
     return added;
   }
