@@ -5,12 +5,15 @@ import tflitePlugin from '@gaugenn/plugin-tflite';
 import ncnnPlugin from '@gaugenn/plugin-ncnn';
 import caffePlugin from '@gaugenn/plugin-caffe';
 import formatsPlugin from '@gaugenn/plugin-formats';
+import snpePlugin from '@gaugenn/plugin-snpe';
+import monsoonPlugin from '@gaugenn/plugin-energy-monsoon';
+import reportPlugin from '@gaugenn/report';
 import { resolve } from 'node:path';
 
 /** Plugins that ship with the CLI. Others come from `gaugenn plugins install` or the config's `use`. */
-export const BUNDLED_PLUGINS = [tflitePlugin, ncnnPlugin, caffePlugin, androidPlugin, formatsPlugin];
+export const BUNDLED_PLUGINS = [tflitePlugin, ncnnPlugin, caffePlugin, androidPlugin, snpePlugin, formatsPlugin, monsoonPlugin, reportPlugin];
 /** The same plugins by module specifier, so extraction workers can load them (functions cannot cross threads). */
-const BUNDLED_SPECIFIERS = ['@gaugenn/plugin-tflite', '@gaugenn/plugin-ncnn', '@gaugenn/plugin-caffe', '@gaugenn/plugin-android', '@gaugenn/plugin-formats'].map((s) => import.meta.resolve(s));
+const BUNDLED_SPECIFIERS = ['@gaugenn/plugin-tflite', '@gaugenn/plugin-ncnn', '@gaugenn/plugin-caffe', '@gaugenn/plugin-android', '@gaugenn/plugin-snpe', '@gaugenn/plugin-formats', '@gaugenn/plugin-energy-monsoon', '@gaugenn/report'].map((s) => import.meta.resolve(s));
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;

@@ -50,8 +50,11 @@ function makeHooks() {
     extract: new AsyncSeriesHook<[ExtractedApp]>(['app']),
     /** Framework → parser. `gauge.hooks.parse.for('tflite')`. */
     parse: new HookMap(() => new AsyncSeriesBailHook<[ModelArtifact], ModelGraph | undefined>(['artifact'])),
-    /** Device kind → device. `gauge.hooks.device.for('host')`. */
-    device: new HookMap(() => new AsyncSeriesBailHook<[DeviceSpec], Device | undefined>(['spec'])),
+    /**
+     * Device kind → device(s). `gauge.hooks.device.for('adb')`. A spec may stand for several devices (an adb server
+     * with no serial means every online device on it), so a tap may return a list; an empty list means "none there".
+     */
+    device: new HookMap(() => new AsyncSeriesBailHook<[DeviceSpec], Device | Device[] | undefined>(['spec'])),
     /** Framework → runner for a device (the deploy stage). `gauge.hooks.deploy.for('tflite')`. */
     deploy: new HookMap(() => new AsyncSeriesBailHook<[Device], Runner | undefined>(['device'])),
     /** After each measurement job ends. */
@@ -163,12 +166,19 @@ export class Gauge {
     return g;
   }
 
-  /** Resolve a device spec into a connected device. */
-  async device(spec: DeviceSpec): Promise<Device> {
+  /** Resolve a device spec into its connected devices (possibly none, e.g. an adb server with nothing attached). */
+  async devices(spec: DeviceSpec): Promise<Device[]> {
     const hook = this.hooks.device.get(spec.kind);
     const d = hook && hook.isUsed() ? await hook.promise(spec) : undefined;
     if (!d) throw new GaugeError('NO_HANDLER', `No plugin provides devices of kind "${spec.kind}". Known kinds: ${this.handled('device').join(', ')}.`, { hook: 'device' });
-    return d;
+    return Array.isArray(d) ? d : [d];
+  }
+
+  /** Resolve a device spec that names exactly one device. */
+  async device(spec: DeviceSpec): Promise<Device> {
+    const all = await this.devices(spec);
+    if (all.length !== 1) throw new GaugeError('DEVICE_UNAVAILABLE', `The device spec ${JSON.stringify(spec)} matched ${all.length} devices; name one (e.g. its serial).`, { hook: 'device' });
+    return all[0]!;
   }
 
   /** The runner for a framework on a device, or undefined if no plugin offers one. */

@@ -8,8 +8,7 @@ export default class Devices extends BaseCommand<typeof Devices> {
   async run(): Promise<unknown> {
     const gauge = await this.gauge();
     const out: unknown[] = [];
-    for (const spec of gauge.config.devices) {
-      const d = await gauge.device(spec);
+    for (const spec of gauge.config.devices) for (const d of await gauge.devices(spec)) {
       const backends: Record<string, string[]> = {};
       for (const p of gauge.plugins) for (const fw of p.frameworks) {
         const r = await gauge.runner(fw, d);

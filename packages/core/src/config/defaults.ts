@@ -21,3 +21,15 @@ export function defaultConfig(): GaugeConfig {
     },
   };
 }
+
+/**
+ * A device named on the command line: `host`, `adb` (every online device on the default adb server),
+ * `adb:SERIAL` (a serial, or `host:port` to `adb connect`), `KIND:ID` for other kinds.
+ */
+export function deviceSpecFromFlag(flag: string): import('../device/types.js').DeviceSpec {
+  const i = flag.indexOf(':');
+  if (i < 0) return { kind: flag };
+  const kind = flag.slice(0, i);
+  const rest = flag.slice(i + 1);
+  return kind === 'adb' ? { kind, serial: rest } : { kind, id: rest };
+}

@@ -30,7 +30,7 @@ export async function planBench(gauge: Gauge, store: Store, filter: { models?: s
   let models = store.models({ analysed: true });
   if (filter.models?.length) models = models.filter((m) => filter.models!.some((f) => m.sha256.startsWith(f) || m.firstPath === f));
   for (const spec of gauge.config.devices) {
-    const device = await gauge.device(spec);
+    for (const device of await gauge.devices(spec)) {
     store.saveDevice(device);
     devices.push(device);
     const jobs: { model: string; framework: string; backend: string; threads: number }[] = [];
@@ -50,6 +50,7 @@ export async function planBench(gauge: Gauge, store: Store, filter: { models?: s
       }
     }
     added += store.planJobs(campaignId, device.id, jobs, b.warmup, b.runs);
+    }
   }
   const ids = new Set(devices.map((d) => d.id));
   const pending = store.jobs({ status: 'pending' }).filter((j) => ids.has(j.deviceId));
