@@ -6,7 +6,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { GaugeError, splitCsvLine } from '@gaugenn/core';
 
@@ -61,60 +60,72 @@ export async function selectFromList(path: string, f: AndroZooFilter): Promise<S
   } catch (e) {
     throw new GaugeError('INPUT_NOT_FOUND', `Cannot read the AndroZoo list ${path}: ${(e as Error).message}. Point \`list\` at latest.csv(.gz), or leave it out to download it.`, { subject: path });
   }
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const input = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const raw = createReadStream(path, { highWaterMark: 1 << 16 });
+  const input = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 16 })) : raw;
   let col: Record<string, number> | undefined;
   let scanned = 0;
   const kept: AndroZooRow[] = [];
   const latest = new Map<string, AndroZooRow>();
   const wantMarkets = f.markets?.length ? f.markets : undefined;
-  try {
-    for await (const line of lines) {
-      if (!col) {
-        const header = splitCsvLine(line).map((h) => h.trim().toLowerCase());
-        const missing = NEEDED.filter((h) => !header.includes(h));
-        if (missing.length) {
-          throw new GaugeError('LIST_MALFORMED', `${path} does not look like an AndroZoo list: its header lacks ${missing.join(', ')} (it has: ${header.slice(0, 12).join(', ')}).`, { subject: path });
-        }
-        col = Object.fromEntries(header.map((h, i) => [h, i]));
-        continue;
+  /** Take one line; false once the selection is complete (a limit without latestPerPackage). */
+  const onLine = (line: string): boolean => {
+    if (!col) {
+      const header = splitCsvLine(line).map((h) => h.trim().toLowerCase());
+      const missing = NEEDED.filter((h) => !header.includes(h));
+      if (missing.length) {
+        throw new GaugeError('LIST_MALFORMED', `${path} does not look like an AndroZoo list: its header lacks ${missing.join(', ')} (it has: ${header.slice(0, 12).join(', ')}).`, { subject: path });
       }
-      if (line === '') continue;
-      scanned++;
-      const c = splitCsvLine(line);
-      const pkg = c[col.pkg_name!] ?? '';
-      // Cheapest test first: most campaigns name their packages.
-      if (f.packages && !f.packages.has(pkg)) continue;
-      const sha = c[col.sha256!] ?? '';
-      if (sha.length !== 64) {
-        throw new GaugeError('LIST_MALFORMED', `Line ${scanned + 1} of ${path} has sha256 "${sha.slice(0, 80)}", not 64 hex digits. Is the list truncated or not AndroZoo's?`, { subject: path });
-      }
-      const dexDate = c[col.dex_date!] ?? '';
-      if (f.since && dexDate < f.since) continue;
-      if (f.until && dexDate > f.until) continue;
-      const size = num(c[col.apk_size!]);
-      if (f.minSize !== undefined && (size ?? 0) < f.minSize) continue;
-      if (f.maxSize !== undefined && (size ?? Infinity) > f.maxSize) continue;
-      const markets = (c[col.markets!] ?? '').split('|').filter(Boolean);
-      if (wantMarkets && !markets.some((m) => wantMarkets.includes(m))) continue;
-      const row: AndroZooRow = {
-        sha256: sha.toLowerCase(), pkgName: pkg, vercode: num(c[col.vercode!]), dexDate, apkSize: size, markets,
-        vtDetection: col.vt_detection === undefined ? null : num(c[col.vt_detection]),
-      };
-      if (f.latestPerPackage) {
-        const prev = latest.get(pkg);
-        if (!prev || later(row, prev)) latest.set(pkg, row);
-      } else {
-        kept.push(row);
-        if (f.limit !== undefined && kept.length >= f.limit) break;
-      }
+      col = Object.fromEntries(header.map((h, i) => [h, i]));
+      return true;
     }
+    if (line === '') return true;
+    scanned++;
+    const c = splitCsvLine(line);
+    const pkg = c[col.pkg_name!] ?? '';
+    // Cheapest test first: most campaigns name their packages.
+    if (f.packages && !f.packages.has(pkg)) return true;
+    const sha = c[col.sha256!] ?? '';
+    if (sha.length !== 64) {
+      throw new GaugeError('LIST_MALFORMED', `Line ${scanned + 1} of ${path} has sha256 "${sha.slice(0, 80)}", not 64 hex digits. Is the list truncated or not AndroZoo's?`, { subject: path });
+    }
+    const dexDate = c[col.dex_date!] ?? '';
+    if (f.since && dexDate < f.since) return true;
+    if (f.until && dexDate > f.until) return true;
+    const size = num(c[col.apk_size!]);
+    if (f.minSize !== undefined && (size ?? 0) < f.minSize) return true;
+    if (f.maxSize !== undefined && (size ?? Infinity) > f.maxSize) return true;
+    const markets = (c[col.markets!] ?? '').split('|').filter(Boolean);
+    if (wantMarkets && !markets.some((m) => wantMarkets.includes(m))) return true;
+    const row: AndroZooRow = {
+      sha256: sha.toLowerCase(), pkgName: pkg, vercode: num(c[col.vercode!]), dexDate, apkSize: size, markets,
+      vtDetection: col.vt_detection === undefined ? null : num(c[col.vt_detection]),
+    };
+    if (f.latestPerPackage) {
+      const prev = latest.get(pkg);
+      if (!prev || later(row, prev)) latest.set(pkg, row);
+      return true;
+    }
+    kept.push(row);
+    return f.limit === undefined || kept.length < f.limit;
+  };
+  try {
+    // Lines are cut from the stream's own chunks and handled synchronously: iterating the stream keeps gunzip's
+    // backpressure (readline's iterator queues every line it is handed, and costs an await per line).
+    let rest = '';
+    outer: for await (const chunk of input as AsyncIterable<Buffer>) {
+      const text = rest + chunk.toString('utf8');
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        if (!onLine(text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl))) break outer;
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+    }
+    if (rest) onLine(rest);
   } catch (e) {
     if (e instanceof GaugeError) throw e;
     throw new GaugeError('LIST_MALFORMED', `Cannot read the AndroZoo list ${path}: ${(e as Error).message}. Download it again (a truncated or corrupt .gz).`, { subject: path, cause: e });
   } finally {
-    lines.close();
     raw.destroy();
   }
   if (!col) throw new GaugeError('LIST_MALFORMED', `${path} is empty: an AndroZoo list starts with its header line.`, { subject: path });
