@@ -12,6 +12,8 @@ import { codeSignatures, nativeLibSignatures } from './signatures.js';
 export { parseTflite } from './parse/parse-tflite.js';
 export { tfliteSniffer, looksLikeTflite } from './sniff.js';
 export { HostTfliteRunner, RUNNER_SCRIPT, type HostTfliteRunnerOptions } from './runner/host-runner.js';
+export * from './runner/android/benchmark-model-output.js';
+export { backendTruth, aggregateOf, delegateOf, type BackendTruth } from './runner/android/backend-truth.js';
 
 /** Options under `plugins.tflite` in gaugenn.config. */
 export interface TflitePluginOptions {
