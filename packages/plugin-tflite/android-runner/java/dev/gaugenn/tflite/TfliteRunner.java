@@ -203,6 +203,7 @@ public final class TfliteRunner {
     String version = TensorFlowLite.runtimeVersion();
     extra.put("runner", "gaugenn-tflite-runner");
     extra.put("process", "app_process");
+    extra.put("pid", pid());
     extra.put("initMs", initMs);
     extra.put("inputs", inputInfo);
     extra.put("threads", threads);
@@ -218,6 +219,15 @@ public final class TfliteRunner {
     doc.put("warmupMs", warm);
     doc.put("extra", extra);
     return Json.write(doc);
+  }
+
+  /** This process's id (logcat lines carry it), from /proc/self; -1 where that is unreadable. */
+  static int pid() {
+    try {
+      return Integer.parseInt(new File("/proc/self").getCanonicalFile().getName());
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   /** One run, timed: the buffers are rewound outside the timed region. */
