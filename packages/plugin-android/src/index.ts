@@ -71,3 +71,5 @@ export default definePlugin({
     gauge.hooks.device.for('stf').tapPromise('android', (spec) => resolveStfSpec(spec, servers, reservations, log));
   },
 });
+export { AdbDeviceSimulator, SM8450_PHONE, SM7125_PHONE, SIM_PROFILES } from './simulator/index.js';
+export type { AdbSimulatorOptions, SimBatteryUpdate, SimCurrentProfile, SimToolCall, SimCommand, SimDeviceProfile, SimCpuCluster, SimThermalZone, SimBattery } from './simulator/index.js';
