@@ -8,7 +8,8 @@ import { connect as netConnect } from 'node:net';
 import adbkit from '@devicefarmer/adbkit';
 import { adbFault } from './adb-errors.js';
 
-const { Adb } = adbkit;
+// adbkit is CommonJS: Node gives its module.exports as the default import, vitest's interop its `default` (Adb itself).
+const Adb: typeof adbkit.Adb = (adbkit as unknown as { Adb?: typeof adbkit.Adb }).Adb ?? (adbkit as unknown as typeof adbkit.Adb);
 
 /** adbkit's client and per-device client, by their own types. */
 export type AdbClient = ReturnType<typeof Adb.createClient>;

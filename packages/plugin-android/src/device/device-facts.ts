@@ -110,7 +110,9 @@ export function parseThermal(text: string): ThermalZone[] {
     if (c < -40 || c > 200) continue;
     out.push({ zone, type: (type ?? '').trim(), tempC: Math.round(c * 10) / 10 });
   }
-  return out;
+  // The shell globs zones in name order (thermal_zone10 before thermal_zone2): put them in number order.
+  const n = (z: ThermalZone) => Number(/(\d+)$/.exec(z.zone)?.[1] ?? Infinity);
+  return out.sort((a, b) => n(a) - n(b) || a.zone.localeCompare(b.zone));
 }
 
 /** Battery from power_supply lines (`supply/file=value`), falling back to `dumpsys battery` text. */

@@ -72,7 +72,7 @@ export function checkSpec<K extends 'adb' | 'stf'>(kind: K, spec: DeviceSpec): K
   if (!v(spec as unknown)) {
     const shown = JSON.stringify({ ...spec, ...(typeof spec.token === 'string' ? { token: '…' } : {}) });
     const allowed = Object.keys((kind === 'adb' ? adbSpecSchema : stfSpecSchema).properties).join(', ');
-    throw new GaugeError('CONFIG_INVALID', `Invalid ${kind} device spec ${shown}: ${(v.errors ?? []).map(line).join('; ')}. Keys of a ${kind} device: ${allowed}.`, { plugin: 'android', hook: `device:${kind}` });
+    throw new GaugeError('CONFIG_INVALID', `Invalid ${kind} device spec ${shown}: ${(v.errors ?? []).map(line).join('; ')}. Keys of an ${kind} device: ${allowed}.`, { plugin: 'android', hook: `device:${kind}` });
   }
   return spec as never;
 }
