@@ -35,3 +35,14 @@ export async function startPrivateAdb(): Promise<PrivateAdb> {
   await adb('start-server');
   return { port, address: `127.0.0.1:${port}`, adb, stop: async () => { await adb('kill-server').catch(() => {}); } };
 }
+
+/** A Gauge with this plugin applied, its log lines collected (the plugin must not start servers of its own). */
+export async function gaugeWithAndroid(): Promise<{ gauge: import('@gaugenn/core').Gauge; logs: string[] }> {
+  const { Gauge, defaultConfig } = await import('@gaugenn/core');
+  const plugin = (await import('../../src/index.js')).default;
+  const gauge = new Gauge(defaultConfig());
+  const logs: string[] = [];
+  gauge.hooks.log.tap('test', (level, message) => logs.push(`${level}: ${message}`));
+  await plugin.apply(gauge, { startAdbServer: false });
+  return { gauge, logs };
+}
