@@ -11,6 +11,7 @@ those backends the run is on the CPU and the log lines a device would print come
 """
 import os
 import sys
+import tempfile
 import time
 
 from gaugenn_runner import EXIT_FAILED, EXIT_MISSING, emit, fail, serve, timed
@@ -18,9 +19,18 @@ from gaugenn_runner import EXIT_FAILED, EXIT_MISSING, emit, fail, serve, timed
 RUNNER_CLASS = "dev.gaugenn.tflite.TfliteRunner"
 
 
+def logcat_buffer():
+    """The stand-in logcat's buffer, or the ADB device simulator's own log (its `logcat` shim reads that)."""
+    if os.environ.get("STANDIN_LOGCAT"):
+        return os.environ["STANDIN_LOGCAT"]
+    if os.environ.get("GAUGENN_SIM_STATE"):
+        return os.path.join(os.environ["GAUGENN_SIM_STATE"], "logcat")
+    return None
+
+
 def logcat(lines):
-    """Append lines to the stand-in logcat buffer in `logcat -v threadtime` layout, tag tflite, this pid."""
-    buf = os.environ.get("STANDIN_LOGCAT")
+    """Append lines to the logcat buffer in `logcat -v threadtime` layout, tag tflite, this pid."""
+    buf = logcat_buffer()
     if not buf:
         return
     pid = os.getpid()
@@ -35,7 +45,8 @@ def parse_args(argv):
         return None, f"no main class {RUNNER_CLASS} in {argv}"
     i = argv.index(RUNNER_CLASS)
     vm, rest = argv[:i], argv[i + 1:]
-    if "/system/bin" not in vm:
+    # The simulator maps Android paths into its sandbox, so the parent dir may arrive as <sandbox>/system/bin.
+    if not any(v.endswith("/system/bin") for v in vm):
         return None, "app_process needs its parent dir (/system/bin) before the class"
     a = {"backend": "cpu", "threads": "1", "warmup": "1", "runs": "10", "xnnpack": "true"}
     for k, v in zip(rest[::2], rest[1::2]):
@@ -75,8 +86,7 @@ def run(a, out):
 
     # The runtime's own lines go to fd 2 from native code: catch them to replay into the stand-in logcat.
     saved = os.dup(2)
-    cap = os.path.join(os.path.dirname(os.environ["STANDIN_LOGCAT"]) if os.environ.get("STANDIN_LOGCAT") else "/tmp", f"stderr-{os.getpid()}.txt")
-    fd = os.open(cap, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd, cap = tempfile.mkstemp(prefix="app_process-standin-stderr-")
     os.dup2(fd, 2)
     t0 = time.perf_counter_ns()
     try:
