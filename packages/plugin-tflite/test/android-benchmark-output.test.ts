@@ -42,6 +42,40 @@ describe('parseStatLine', () => {
   });
 });
 
+describe('wordings the fixtures lack, from the format strings of the current source (facts note §1.4, §2)', () => {
+  it('reads the 2026 partition wording, periodic peak memory, memory status and an unsupported delegate', () => {
+    const r = parseBenchmarkModelOutput(
+      [
+        'INFO: STARTING!',
+        'VERBOSE: Replacing 10 out of 12 node(s) with delegate (TfLiteGpuDelegateV2) node, yielding 2 partitions for subgraph 1 (decoder).',
+        'WARN: NNAPI acceleration is unsupported on this platform.',
+        'INFO: count=5 curr=1000 (all same)',
+        'INFO: Overall peak memory footprint (MB) via periodic monitoring: 61.25',
+        'INFO: Memory status at the end of exeution:',
+        'INFO: - VmRSS              : 58 MB',
+        'INFO: + RssAnnon           : 40 MB',
+        'INFO: + RssFile + RssShmem : 18 MB',
+      ].join('\n'),
+    );
+    expect(r.format).toBe('info-prefix');
+    expect(r.delegates.TfLiteGpuDelegateV2).toMatchObject({ nodesDelegated: 10, nodesTotal: 12, partitions: 2, subgraph: 1, subgraphName: 'decoder' });
+    expect(r.runs).toMatchObject({ count: 5, avg: 1000, median: 1000, std: 0, allSame: true });
+    expect(r.peakMB).toBe(61.25);
+    expect(r.memoryStatusMB).toEqual({ VmRSS: 58, RssAnnon: 40, 'RssFile + RssShmem': 18 });
+    expect(r.unsupported).toEqual(['NNAPI']);
+    expect(backendTruth(r, 'nnapi').warnings[0]!.message).toContain('NNAPI acceleration is unsupported on this platform.');
+    expect(backendTruth(r, 'gpu').warnings[0]).toEqual({ code: 'DELEGATE_PARTIAL', message: 'The GPU delegate (TfLiteGpuDelegateV2) took 10 of 12 nodes in 2 partitions; the other 2 ran on the CPU.' });
+  });
+
+  it('reads the GPU report that sends everything to the CPU, and the older "Next operations" wording', () => {
+    const none = parseBenchmarkModelOutput(['ERROR: Following operations are not supported by GPU delegate:', 'ERROR: LSTM: Operation is not supported.', 'ERROR: No operations will run on the GPU, and all 12 operations will run on the CPU.'].join('\n'));
+    expect(none.gpuUnsupported).toEqual({ ops: [{ op: 'LSTM', reason: 'Operation is not supported.' }], onGpu: 0, onCpu: 12 });
+    expect(backendTruth(none, 'gpu').delegation).toMatchObject({ applied: false, nodesDelegated: 0, nodesTotal: 12 });
+    const old = parseBenchmarkModelOutput(['Next operations are not supported by GPU delegate:', 'UNPACK: Operation is not supported.', 'First 0 operations will run on the GPU, and the remaining 65 on the CPU.'].join('\n'));
+    expect(old.gpuUnsupported).toEqual({ ops: [{ op: 'UNPACK', reason: 'Operation is not supported.' }], onGpu: 0, onCpu: 65 });
+  });
+});
+
 describe('benchmark_model outputs, one test per fixture file', () => {
   it.skipIf(absent)('the fixture folder has the 20 files these tests cover', () => {
     expect(existsSync(DIR) && readdirSync(DIR).filter((f) => f.endsWith('.txt')).length).toBe(20);

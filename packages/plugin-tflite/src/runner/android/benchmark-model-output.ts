@@ -465,7 +465,7 @@ export function parseBenchmarkModelOutput(text: string): BenchmarkModelOutput {
       out.peakMB = Number(m[1]);
       continue;
     }
-    if ((m = new RegExp(`^[-+] (.+?) : (${NUM}) MB$`).exec(t))) {
+    if ((m = new RegExp(`^[-+] (.+?)\\s+: (${NUM}) MB$`).exec(t))) {
       out.memoryStatusMB[m[1]!] = Number(m[2]);
       continue;
     }

@@ -123,11 +123,13 @@ export class AndroidTfliteRunner implements Runner {
     if (!present.out.includes('present')) {
       const t = device.transport;
       try {
-        const mk = await sh(device, `mkdir -p ${shq(`${dir}/lib`)}`);
+        // A folder without its stamp is a cut-short push: start it afresh.
+        const mk = await sh(device, `rm -rf ${shq(dir)} && mkdir -p ${shq(`${dir}/lib`)}`);
         if (mk.exitCode !== 0) throw new Error(mk.out.trim() || `mkdir exited with ${mk.exitCode}`);
         await t.push(join(bundle.dir, bundle.manifest.dex.file), `${dir}/${bundle.manifest.dex.file}`);
         for (const l of libs) await t.push(join(bundle.dir, l.file), `${dir}/lib/${l.name}`);
-        const done = await sh(device, `touch ${shq(stamp)}`);
+        // Read-only DEX: Android 14 refuses to load writable dex files in some loading paths; it costs nothing here.
+        const done = await sh(device, `chmod 444 ${shq(`${dir}/${bundle.manifest.dex.file}`)} && touch ${shq(stamp)}`);
         if (done.exitCode !== 0) throw new Error(done.out.trim() || `touch exited with ${done.exitCode}`);
       } catch (e) {
         if (e instanceof GaugeError) throw e;
