@@ -6,7 +6,7 @@
  * the host JVM.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GaugeError, sha256File } from '@gaugenn/core';
@@ -133,6 +133,19 @@ describe("gaugeNN's Android TFLite runner through an adb device stand-in (real L
     expect(again.samplesMs).toHaveLength(3);
     expect(again.warmupMs).toEqual([]);
     expect(s.pushes.length).toBe(pushesBefore); // runner and model are on the device already
+  });
+
+  it.skipIf(skip)('a runner folder removed on the device fails once with RUNNER_MISSING, then is pushed again', async () => {
+    const s = standinDevice();
+    const runner = new AndroidTfliteRunner();
+    await runner.run(s.device, request({ runs: 1, warmup: 0 }));
+    const dex = s.pushes.find((p) => p.endsWith('.dex'))!;
+    rmSync(join(dex, '..'), { recursive: true, force: true });
+    const e = await rejection(runner.run(s.device, request({ runs: 1, warmup: 0 })));
+    expect(e.code).toBe('RUNNER_MISSING');
+    const r = await runner.run(s.device, request({ runs: 2, warmup: 0 }));
+    expect(r.samplesMs).toHaveLength(2);
+    expect(s.pushes.filter((p) => p === dex)).toHaveLength(2);
   });
 
   it.skipIf(skip)('pins with taskset on request, and turns XNNPACK off', async () => {

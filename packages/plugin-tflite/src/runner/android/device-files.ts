@@ -1,7 +1,8 @@
 /**
  * Getting files onto a device once: through the transport's content-addressed `pushCached` where it has one,
- * else a plain push under the work dir with the content hash in the name, remembered for this process.
+ * else a plain push under the work dir with the content hash in the name; remembered for this process.
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { GaugeError, sha256File, type Device } from '@gaugenn/core';
 import { shellLine } from './shell.js';
@@ -17,15 +18,18 @@ export async function workDir(device: Device): Promise<string> {
 export async function pushOnce(device: Device, local: string, options: { name?: string; mode?: number } = {}): Promise<string> {
   const t = device.transport;
   const name = options.name ?? basename(local);
-  const hash = await sha256File(local);
-  const key = `${device.id}\0${hash}\0${name}`;
-  const known = pushed.get(key);
+  // Known by path, size and mtime: a model is not hashed again for every job on the same device.
+  const st = await stat(local);
+  const key = `${device.id}\0${local}\0${st.size}\0${st.mtimeMs}\0${name}\0${options.mode ?? ''}`;
+  // A transport with pushCached checks the device itself (one stat): asked every time, so a file removed on the
+  // device is pushed again. Without it, this process remembers what it pushed.
+  const known = t.pushCached ? undefined : pushed.get(key);
   if (known) return known;
   let remote: string;
   if (t.pushCached) {
     remote = await t.pushCached(local, { name, mode: options.mode });
   } else {
-    remote = `${await workDir(device)}/${hash.slice(0, 16)}-${name}`;
+    remote = `${await workDir(device)}/${(await sha256File(local)).slice(0, 16)}-${name}`;
     await t.push(local, remote);
   }
   if (options.mode !== undefined) {

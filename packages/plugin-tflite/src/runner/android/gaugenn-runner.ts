@@ -34,6 +34,9 @@ const RUNNER_CODES = new Set<GaugeErrorCode>(['RUNNER_MISSING', 'RUNNER_FAILED',
 const tail = (s: string, n = 800) => (s.length > n ? `…${s.slice(-n)}` : s).trim();
 /** Bundles already on a device in this process: device id + bundle hash → remote folder. */
 const deployed = new Map<string, string>();
+const forget = (device: Device) => {
+  for (const k of deployed.keys()) if (k.startsWith(`${device.id}\0`)) deployed.delete(k);
+};
 
 /** Runs TFLite models on Android devices with gaugeNN's own Java runner. */
 export class AndroidTfliteRunner implements Runner {
@@ -102,7 +105,13 @@ export class AndroidTfliteRunner implements Runner {
     if (res.timedOut) {
       throw new GaugeError('RUNNER_TIMEOUT', `The TFLite runner did not finish ${request.warmup} warm-up + ${request.runs} runs of ${model} on ${device.id} within ${request.timeoutMs} ms. Raise bench.timeoutMs or lower the number of runs.`, where);
     }
-    return inv.parse({ exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr, files: {} });
+    try {
+      return await inv.parse({ exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr, files: {} });
+    } catch (e) {
+      // The runner or its libraries went missing on the device: deploy again on the next job.
+      if (e instanceof GaugeError && e.code === 'RUNNER_MISSING') forget(device);
+      throw e;
+    }
   }
 
   /** Push the DEX and the ABI's libraries into a folder named by their content, once per device. */
@@ -165,6 +174,9 @@ export class AndroidTfliteRunner implements Runner {
       throw new GaugeError(code, `The TFLite runner failed on ${model} (${request.backend}): ${doc.error.message}.${said.length ? ` The runtime said: ${said.join(' | ')}.` : ''}${hint}`, { ...where, cause: new Error(doc.error.message) });
     }
     if (doc.ok !== true) {
+      if (/ClassNotFoundException|NoClassDefFoundError/.test(o.stdout + o.stderr)) {
+        throw new GaugeError('RUNNER_MISSING', `The runner's DEX is not on the device or incomplete (${tail(`${runnerOut}\n${o.stderr}`, 300)}); the next job pushes it again.`, where);
+      }
       if (o.exitCode === 127 || /app_process: (not found|inaccessible)/.test(o.stdout + o.stderr)) {
         throw new GaugeError('RUNNER_MISSING', `app_process was not found on the device: gaugeNN's TFLite runner needs an Android device (${tail(o.stderr || runnerOut)}).`, where);
       }
