@@ -272,6 +272,7 @@ export class AdbDeviceSimulator extends EventEmitter {
       banner: this.banner,
       maxPayload: this.opts.maxPayload ?? 256 * 1024,
       resolve: (service) => this.resolve(service),
+      log: (line) => { if (process.env.GAUGENN_SIM_DEBUG) process.stderr.write(`[adb-sim ${this.address}] ${line}\n`); },
     });
     this.connections.add(conn);
     conn.on('online', (hostBanner: string) => this.emit('online', hostBanner));

@@ -68,6 +68,12 @@ class ByteReader {
   }
 }
 
+/** strerror-like text (adbd's messages end with it), e.g. "No such file or directory". */
+function errnoText(err: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = { ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory', ENOSPC: 'No space left on device', EEXIST: 'File exists' };
+  return (err.code && known[err.code]) ?? err.message;
+}
+
 function packet(id: string, ...words: number[]): Buffer {
   const b = Buffer.alloc(4 + 4 * words.length);
   b.write(id, 0, 'latin1');
@@ -95,7 +101,11 @@ export function startSync(stream: DeviceStream, ctx: SyncContext): void {
   const reader = new ByteReader();
   stream.onData = (d) => reader.push(d);
   stream.on('close', () => reader.end());
-  void serve(stream, reader, ctx).catch(() => stream.end());
+  // A protocol error ends the service with FAIL and a message, as adbd does.
+  void serve(stream, reader, ctx).catch((err: Error) => {
+    if (!stream.closed) stream.write(fail(err.message));
+    stream.end();
+  });
 }
 
 async function waitDrain(stream: DeviceStream): Promise<void> {
@@ -167,7 +177,7 @@ async function receiveFile(stream: DeviceStream, reader: ByteReader, ctx: SyncCo
     await fsp.mkdir(dirname(file), { recursive: true });
     if (!isLink) handle = await fsp.open(`${file}.sync-tmp`, 'w', mode & 0o7777);
   } catch (err) {
-    error = `couldn't create file: ${(err as Error).message}`;
+    error = `couldn't create file: ${errnoText(err as NodeJS.ErrnoException)}`;
   }
   const linkTarget: Buffer[] = [];
   let bytes = 0;
@@ -197,7 +207,11 @@ async function receiveFile(stream: DeviceStream, reader: ByteReader, ctx: SyncCo
       return;
     }
     if (id !== 'DATA') throw new Error(`unexpected ${JSON.stringify(id)} in SEND`);
-    if (n > SYNC_DATA_MAX) throw new Error(`sync DATA of ${n} bytes exceeds 64 KiB`);
+    if (n > SYNC_DATA_MAX) {
+      await handle?.close().catch(() => {});
+      await fsp.rm(`${file}.sync-tmp`, { force: true });
+      throw new Error('oversize data message');
+    }
     const data = await reader.read(n);
     bytes += n;
     if (error) continue;
@@ -215,7 +229,7 @@ async function sendFile(stream: DeviceStream, file: string): Promise<void> {
   try {
     handle = await fsp.open(file, 'r');
   } catch (err) {
-    stream.write(fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message));
+    stream.write(fail(`open failed: ${errnoText(err as NodeJS.ErrnoException)}`));
     return;
   }
   try {
