@@ -74,6 +74,21 @@ function errnoText(err: NodeJS.ErrnoException): string {
   return (err.code && known[err.code]) ?? err.message;
 }
 
+const ANDROID_SH = Buffer.from('#!/system/bin/sh');
+/**
+ * A script pushed with Android's `#!/system/bin/sh` could not run on the host (no such interpreter). This is the
+ * one change the simulator makes to pushed bytes: the same-length `#!/bin/sh` plus spaces (the kernel drops
+ * trailing blanks of a shebang line), so sizes stay equal. Pulling such a script gives the rewritten line.
+ */
+function hostShebang(data: Buffer): Buffer {
+  if (data.length <= ANDROID_SH.length || !data.subarray(0, ANDROID_SH.length).equals(ANDROID_SH)) return data;
+  const next = data[ANDROID_SH.length];
+  if (next !== 0x0a && next !== 0x20 && next !== 0x09) return data;
+  const out = Buffer.from(data);
+  Buffer.from('#!/bin/sh'.padEnd(ANDROID_SH.length, ' ')).copy(out);
+  return out;
+}
+
 function packet(id: string, ...words: number[]): Buffer {
   const b = Buffer.alloc(4 + 4 * words.length);
   b.write(id, 0, 'latin1');
@@ -181,6 +196,7 @@ async function receiveFile(stream: DeviceStream, reader: ByteReader, ctx: SyncCo
   }
   const linkTarget: Buffer[] = [];
   let bytes = 0;
+  let first = true;
   // Read DATA chunks until DONE, even after an error, so the stream stays in step.
   for (;;) {
     const head = await reader.read(8);
@@ -212,8 +228,10 @@ async function receiveFile(stream: DeviceStream, reader: ByteReader, ctx: SyncCo
       await fsp.rm(`${file}.sync-tmp`, { force: true });
       throw new Error('oversize data message');
     }
-    const data = await reader.read(n);
+    let data = await reader.read(n);
     bytes += n;
+    if (first && !isLink) data = hostShebang(data);
+    first = false;
     if (error) continue;
     try {
       if (isLink) linkTarget.push(data);
