@@ -10,15 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGaugeError } from '@gaugenn/core';
 import { AdbDeviceSimulator, CACHE_ROOT, type AdbDevice } from '../src/index.js';
-import { gaugeWithAndroid, startPrivateAdb, type PrivateAdb } from './support/private-adb.js';
+import { gaugeWithAndroid, startAdbServer, type PrivateAdbServer } from './support/android-gauge.js';
 
-let adb: PrivateAdb;
+let adb: PrivateAdbServer;
 let sim: AdbDeviceSimulator;
 let device: AdbDevice;
 const local = mkdtempSync(join(tmpdir(), 'gaugenn-adb-transport-'));
 
 beforeAll(async () => {
-  adb = await startPrivateAdb();
+  adb = await startAdbServer();
   sim = await AdbDeviceSimulator.start({ profile: 'sm8450' });
   const { gauge } = await gaugeWithAndroid();
   [device] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: sim.address })) as AdbDevice[];
@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sim?.close();
-  await adb?.stop();
+  await adb?.kill();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,7 +72,7 @@ describe('exec over the legacy shell service', () => {
       const later = await d!.transport.exec('true', []).catch((x) => x);
       expect(isGaugeError(later, 'DEVICE_LOST')).toBe(true);
     } finally {
-      await adb.adb('disconnect', sim2.address).catch(() => {});
+      await adb.adb(['disconnect', sim2.address]);
       await sim2.close();
     }
   });
@@ -200,7 +200,7 @@ describe('hygiene and returning devices', () => {
       expect(Date.now() - t0).toBeGreaterThanOrEqual(700);
       expect((await d!.transport.exec('echo', ['back'])).stdout).toBe('back\n');
     } finally {
-      await adb.adb('disconnect', sim3.address).catch(() => {});
+      await adb.adb(['disconnect', sim3.address]);
       await sim3.close();
     }
   }, 40_000);
