@@ -6,7 +6,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransportConnection, type DeviceStream } from './stream-mux.js';
@@ -177,6 +177,19 @@ export class AdbDeviceSimulator extends EventEmitter {
     this.sandbox.setCurrent(p ? (this.busy > 0 ? p.busyUa : p.idleUa) : this.battery.currentUa);
   }
 
+  /**
+   * Put an executable on the phone, e.g. a runner stand-in: `installTool('/system/bin/app_process', script)` or
+   * `installTool('benchmark_model', …)` (a bare name goes to /system/bin, which is on the shell's PATH). Commands
+   * and their arguments reach it with sandbox paths; `GAUGENN_SIM_ROOT` is the sandbox's `/` for paths it builds
+   * itself, and `log -t TAG MSG` appends to the logcat.
+   */
+  installTool(pathOrName: string, content: string | Buffer): string {
+    const androidPath = pathOrName.includes('/') ? pathOrName : `/system/bin/${pathOrName}`;
+    this.sandbox.write('root', androidPath.replace(/^\/+/, ''), content);
+    chmodSync(this.sandbox.path(androidPath), 0o755);
+    return androidPath;
+  }
+
   /** Set a system property as `setprop` would (also `ro.*`). */
   setProp(key: string, value: string): void {
     const lines = this.sandbox.read('state', 'props').split('\n').filter((l) => l && !l.startsWith(`${key}=`));
@@ -272,6 +285,7 @@ export class AdbDeviceSimulator extends EventEmitter {
       banner: this.banner,
       maxPayload: this.opts.maxPayload ?? 256 * 1024,
       resolve: (service) => this.resolve(service),
+      log: (line) => { if (process.env.GAUGENN_SIM_DEBUG) process.stderr.write(`[adb-sim ${this.address}] ${line}\n`); },
     });
     this.connections.add(conn);
     conn.on('online', (hostBanner: string) => this.emit('online', hostBanner));
