@@ -21,6 +21,18 @@ export interface AdbListing {
 }
 
 export const DEFAULT_SERVER = '127.0.0.1:5037';
+
+/**
+ * The server a spec without `server` uses: the one the `adb` command would use, so gaugeNN and `adb devices` agree
+ * (`ADB_SERVER_SOCKET=tcp:HOST:PORT`, else `ANDROID_ADB_SERVER_PORT`, else 127.0.0.1:5037).
+ */
+export function defaultServer(env: NodeJS.ProcessEnv = process.env): string {
+  const sock = /^tcp:(?:(.+):)?(\d+)$/.exec(env.ADB_SERVER_SOCKET ?? '');
+  if (sock) return `${sock[1] || '127.0.0.1'}:${sock[2]}`;
+  const port = Number(env.ANDROID_ADB_SERVER_PORT);
+  if (Number.isInteger(port) && port > 0) return `127.0.0.1:${port}`;
+  return DEFAULT_SERVER;
+}
 /** A serial of the form `host:port` is a network device that must be `adb connect`ed. */
 export const NETWORK_SERIAL = /^[^\s:]+:\d+$/;
 

@@ -6,14 +6,14 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransportConnection, type DeviceStream } from './stream-mux.js';
 import { startShell, type SimCommand } from './shell-service.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
-import { SIM_PROFILES, type SimBattery, type SimDeviceProfile } from './profiles.js';
+import { SIM_PROFILES, coreCount, type SimBattery, type SimDeviceProfile } from './profiles.js';
 
 /** Options of {@link AdbDeviceSimulator.start}. */
 export interface AdbSimulatorOptions {
@@ -77,6 +77,7 @@ export class AdbDeviceSimulator extends EventEmitter {
   private readonly simId: string;
   private closed = false;
   private powerBeforeUnplug: boolean | undefined;
+  private coolTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly opts: AdbSimulatorOptions) {
     super();
@@ -131,12 +132,42 @@ export class AdbDeviceSimulator extends EventEmitter {
 
   /** Set a thermal zone (index, exact type, or type prefix like `cpu`), or `all`, to a temperature in °C. */
   heat(zone: number | string, tempC: number): void {
+    this.stopCooling();
     for (const i of this.zoneIndexes(zone)) this.sandbox.setZoneTemp(i, tempC);
   }
 
-  /** Back to the profile's resting temperatures (all zones, or the ones named). */
-  cool(zone: number | string = 'all'): void {
-    for (const i of this.zoneIndexes(zone)) this.sandbox.setZoneTemp(i, this.profile.thermal[i]!.tempC);
+  /**
+   * Back to the profile's resting temperatures (all zones, or the ones named): at once, or linearly over
+   * `overMs` (so a thermal gate sees the phone cool down while it waits).
+   */
+  cool(zone: number | string = 'all', opts: { overMs?: number } = {}): void {
+    const zones = this.zoneIndexes(zone);
+    this.stopCooling();
+    if (!opts.overMs) {
+      for (const i of zones) this.sandbox.setZoneTemp(i, this.profile.thermal[i]!.tempC);
+      return;
+    }
+    const from = zones.map((i) => this.sandbox.zoneTemp(i));
+    const t0 = Date.now();
+    const overMs = opts.overMs;
+    const step = () => {
+      const f = Math.min(1, (Date.now() - t0) / overMs);
+      zones.forEach((i, k) => this.sandbox.setZoneTemp(i, from[k]! + (this.profile.thermal[i]!.tempC - from[k]!) * f));
+      if (f >= 1) this.stopCooling();
+    };
+    this.coolTimer = setInterval(step, Math.min(100, overMs));
+    this.coolTimer.unref();
+  }
+
+  private stopCooling(): void {
+    if (this.coolTimer) clearInterval(this.coolTimer);
+    this.coolTimer = undefined;
+  }
+
+  /** Set `scaling_cur_freq` (kHz) of one CPU or all of them, e.g. to show a throttled phone. */
+  setCpuFreq(cpu: number | 'all', kHz: number): void {
+    const n = coreCount(this.profile);
+    for (let c = 0; c < n; c++) if (cpu === 'all' || cpu === c) this.sandbox.write('root', `sys/devices/system/cpu/cpu${c}/cpufreq/scaling_cur_freq`, `${Math.round(kHz)}\n`);
   }
 
   /** Current reading of a zone in °C. */
@@ -175,6 +206,19 @@ export class AdbDeviceSimulator extends EventEmitter {
   private applyCurrent(): void {
     const p = this.currentProfile;
     this.sandbox.setCurrent(p ? (this.busy > 0 ? p.busyUa : p.idleUa) : this.battery.currentUa);
+  }
+
+  /**
+   * Put an executable on the phone, e.g. a runner stand-in: `installTool('/system/bin/app_process', script)` or
+   * `installTool('benchmark_model', …)` (a bare name goes to /system/bin, which is on the shell's PATH). Commands
+   * and their arguments reach it with sandbox paths; `GAUGENN_SIM_ROOT` is the sandbox's `/` for paths it builds
+   * itself, and `log -t TAG MSG` appends to the logcat.
+   */
+  installTool(pathOrName: string, content: string | Buffer): string {
+    const androidPath = pathOrName.includes('/') ? pathOrName : `/system/bin/${pathOrName}`;
+    this.sandbox.write('root', androidPath.replace(/^\/+/, ''), content);
+    chmodSync(this.sandbox.path(androidPath), 0o755);
+    return androidPath;
   }
 
   /** Set a system property as `setprop` would (also `ro.*`). */
@@ -243,6 +287,7 @@ export class AdbDeviceSimulator extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopCooling();
     await this.unplug({ keepPower: true });
     killTagged(this.simId);
     if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });
@@ -272,6 +317,7 @@ export class AdbDeviceSimulator extends EventEmitter {
       banner: this.banner,
       maxPayload: this.opts.maxPayload ?? 256 * 1024,
       resolve: (service) => this.resolve(service),
+      log: (line) => { if (process.env.GAUGENN_SIM_DEBUG) process.stderr.write(`[adb-sim ${this.address}] ${line}\n`); },
     });
     this.connections.add(conn);
     conn.on('online', (hostBanner: string) => this.emit('online', hostBanner));

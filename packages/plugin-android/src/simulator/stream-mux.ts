@@ -172,6 +172,7 @@ export class TransportConnection extends EventEmitter {
       case A_OPEN: {
         if (!this.online) return;
         const service = m.data.toString('utf8').replace(/\0+$/, '');
+        this.log(`OPEN ${JSON.stringify(service)}`);
         const start = this.opts.resolve(service);
         if (!start) {
           this.log(`refused service ${JSON.stringify(service)}`);
