@@ -60,10 +60,9 @@ const phone = await androidMod.AdbDeviceSimulator.start({
   profile: 'sm8450',
   env: { ...core.runnerEnv(), STANDIN_TFLITE_RUNNER_DIR: join(root, 'packages/plugin-tflite/runner') },
 });
-writeFileSync(
-  phone.hostPath('/system/bin/app_process'),
+phone.installTool(
+  '/system/bin/app_process',
   `#!/bin/sh\n# STAND-IN for app_process (gaugeNN bench)\nexec "${core.hostPython()}" "${join(root, 'packages/plugin-tflite/test/support/standins/app_process.py')}" "$@"\n`,
-  { mode: 0o755 },
 );
 // benchmark_model stand-in: prints fixture 12 (a 2021 CPU run) as a phone's tool would.
 const captured = readFileSync(join(outputs, readdirSync(outputs).find((f) => f.startsWith('12_'))), 'utf8').split('\n').filter((l) => !l.startsWith('# ')).join('\n');

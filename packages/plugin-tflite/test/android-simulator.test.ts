@@ -37,7 +37,7 @@ beforeAll(async () => {
     env: { ...runnerEnv(), STANDIN_TFLITE_RUNNER_DIR: join(RUNNER_SCRIPT, '..'), STANDIN_DELEGATE_LOG: delegateLog },
   });
   // The phone's app_process: the stand-in of gaugeNN's Java runner (a phone has the real one in /system/bin).
-  writeFileSync(phone.hostPath('/system/bin/app_process'), `#!/bin/sh\n# STAND-IN for app_process (gaugeNN test)\nexec "${hostPython()}" "${APP_PROCESS_PY}" "$@"\n`, { mode: 0o755 });
+  phone.installTool('/system/bin/app_process', `#!/bin/sh\n# STAND-IN for app_process (gaugeNN test)\nexec "${hostPython()}" "${APP_PROCESS_PY}" "$@"\n`);
   await server.connect(phone);
 }, 660_000);
 
