@@ -75,11 +75,27 @@ describe("gaugeNN's Android TFLite runner, as built", () => {
     }
   });
 
-  // The Java runner's own code on the host JVM: its argument checks and error documents are the protocol.
+  // The Java runner's own code on the host JVM: its argument checks and error documents are the protocol. Run from
+  // javac's classes, and from the DEX itself translated back to JVM bytecode by enjarify (Debian package enjarify).
   const classes = join(ANDROID_RUNNER_DIST, '..', 'build', 'classes');
-  const onJvm = (args: string[]) => {
-    const aar = join(ANDROID_RUNNER_DIST, '..', 'build', 'aar');
-    const cp = [classes, ...['tensorflow-lite', 'tensorflow-lite-api', 'tensorflow-lite-gpu', 'tensorflow-lite-gpu-api'].map((a) => join(aar, a, 'classes.jar'))].join(':');
+  const aar = join(ANDROID_RUNNER_DIST, '..', 'build', 'aar');
+  const fromClasses = () => [classes, ...['tensorflow-lite', 'tensorflow-lite-api', 'tensorflow-lite-gpu', 'tensorflow-lite-gpu-api'].map((a) => join(aar, a, 'classes.jar'))].join(':');
+  const fromDex = () => {
+    const jar = join(mkdtempSync(join(tmpdir(), 'runner-dex-jar-')), 'runner.jar');
+    // enjarify's launcher prefers pypy/python3 from PATH; the system Python has its module.
+    execFileSync('enjarify', ['-o', jar, join(ANDROID_RUNNER_DIST, loadRunnerBundle().manifest.dex.file)], { env: { ...process.env, PYTHON: '/usr/bin/python3' }, stdio: 'ignore' });
+    return jar;
+  };
+  const noEnjarify = (() => {
+    try {
+      execFileSync('sh', ['-c', 'command -v enjarify'], { stdio: 'ignore' });
+      return undefined;
+    } catch {
+      process.stderr.write('[skip] enjarify is not installed (apt-get install enjarify)\n');
+      return 'enjarify is not installed (apt-get install enjarify)';
+    }
+  })();
+  const onJvm = (cp: string, args: string[]) => {
     try {
       return { status: 0, stdout: execFileSync('java', ['-cp', cp, 'dev.gaugenn.tflite.TfliteRunner', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
     } catch (e) {
@@ -87,17 +103,23 @@ describe("gaugeNN's Android TFLite runner, as built", () => {
       return { status: x.status, stdout: x.stdout };
     }
   };
-  it.skipIf(missing(classes))('the Java runner prints one error document with a code and a status on the JVM', () => {
-    const noModel = onJvm(['--model', '/nonexistent.tflite', '--backend', 'cpu']);
-    expect(noModel.status).toBe(1);
-    expect(JSON.parse(noModel.stdout)).toEqual({ error: { code: 'RUNNER_FAILED', message: 'model file not found: /nonexistent.tflite' } });
-    expect(JSON.parse(onJvm(['--model', mobilenet, '--backend', 'tpu']).stdout).error.message).toBe('backend tpu is not one of cpu, gpu, nnapi');
-    expect(JSON.parse(onJvm(['--model', mobilenet, '--runs', 'x']).stdout).error.message).toMatch(/--runs must be a whole number/);
-    // Android's libraries are built for bionic: on this host they do not load, and the runner says the runtime is missing.
-    const libs = onJvm(['--model', mobilenet, '--libs', join(ANDROID_RUNNER_DIST, 'lib', 'x86_64')]);
-    expect(libs.status).toBe(3);
-    expect(JSON.parse(libs.stdout).error).toMatchObject({ code: 'RUNNER_MISSING', message: expect.stringContaining('libtensorflowlite_jni.so') });
-  });
+  for (const [what, cp, skip] of [
+    ["javac's classes", fromClasses, missing(classes)],
+    ['the DEX (translated back by enjarify)', fromDex, noEnjarify],
+  ] as const) {
+    it.skipIf(skip)(`the Java runner prints one error document with a code and a status on the JVM, from ${what}`, () => {
+      const path = cp();
+      const noModel = onJvm(path, ['--model', '/nonexistent.tflite', '--backend', 'cpu']);
+      expect(noModel.status).toBe(1);
+      expect(JSON.parse(noModel.stdout)).toEqual({ error: { code: 'RUNNER_FAILED', message: 'model file not found: /nonexistent.tflite' } });
+      expect(JSON.parse(onJvm(path, ['--model', mobilenet, '--backend', 'tpu']).stdout).error.message).toBe('backend tpu is not one of cpu, gpu, nnapi');
+      expect(JSON.parse(onJvm(path, ['--model', mobilenet, '--runs', 'x']).stdout).error.message).toMatch(/--runs must be a whole number/);
+      // Android's libraries are built for bionic: on this host they do not load, and the runner says the runtime is missing.
+      const libs = onJvm(path, ['--model', mobilenet, '--libs', join(ANDROID_RUNNER_DIST, 'lib', 'x86_64')]);
+      expect(libs.status).toBe(3);
+      expect(JSON.parse(libs.stdout).error).toMatchObject({ code: 'RUNNER_MISSING', message: expect.stringContaining('libtensorflowlite_jni.so') });
+    });
+  }
 });
 
 describe("gaugeNN's Android TFLite runner through an adb device stand-in (real LiteRT samples)", () => {
