@@ -242,13 +242,13 @@ describe('benchmark_model through an adb device stand-in (real captured outputs)
 
   it('builds the flags of each flavour', () => {
     const classic = new BenchmarkModelRunner({ binary: 'x', nnapiAccelerator: 'qti-gpu', xnnpack: false, opProfiling: true });
-    expect(classic.flags('/d/m.tflite', { backend: 'nnapi', threads: 4, warmup: 2, runs: 30 })).toEqual([
-      '--graph=/d/m.tflite', '--num_threads=4', '--num_runs=30', '--warmup_runs=2', '--min_secs=0', '--warmup_min_secs=0',
+    expect(classic.flags('/d/m.tflite', { backend: 'nnapi', threads: 4, warmup: 2, runs: 30, timeoutMs: 90_500 })).toEqual([
+      '--graph=/d/m.tflite', '--num_threads=4', '--num_runs=30', '--warmup_runs=2', '--min_secs=0', '--warmup_min_secs=0', '--max_secs=91',
       '--use_nnapi=true', '--nnapi_accelerator_name=qti-gpu', '--use_xnnpack=false', '--enable_op_profiling=true',
     ]);
-    expect(new BenchmarkModelRunner({ binary: 'x', hexagonLibPath: '/data/local/tmp/hex' }).flags('m', { backend: 'hexagon', threads: 1, warmup: 1, runs: 1 })).toContain('--hexagon_lib_path=/data/local/tmp/hex');
+    expect(new BenchmarkModelRunner({ binary: 'x', hexagonLibPath: '/data/local/tmp/hex' }).flags('m', { backend: 'hexagon', threads: 1, warmup: 1, runs: 1, timeoutMs: 1000 })).toContain('--hexagon_lib_path=/data/local/tmp/hex');
     const litert = new BenchmarkModelRunner({ binary: 'x', flavor: 'litert' });
-    expect(litert.flags('m', { backend: 'gpu', threads: 1, warmup: 1, runs: 10 }).slice(6)).toEqual(['--use_cpu=false', '--use_gpu=true', '--use_npu=false']);
+    expect(litert.flags('m', { backend: 'gpu', threads: 1, warmup: 1, runs: 10, timeoutMs: 1000 }).slice(7)).toEqual(['--use_cpu=false', '--use_gpu=true', '--use_npu=false']);
     expect(litert.backends(standinDevice().device)).toEqual(['cpu', 'gpu', 'npu']);
     expect(classic.backends(standinDevice().device)).toEqual(['cpu', 'gpu', 'nnapi', 'hexagon']);
   });
@@ -264,7 +264,7 @@ describe('benchmark_model through an adb device stand-in (real captured outputs)
     expect(r.warnings).toEqual([]);
     expect(r.extra).toMatchObject({ flavor: 'classic', initMs: 870.557, firstInferenceMs: 130.565, warmup: { count: 4, mean: 122.373 }, note: 'benchmark_model ran 4 warm-up runs for 1 asked' });
     const args = readFileSync(tool.argsFile, 'utf8').trim().split('\n');
-    expect(args).toEqual([expect.stringMatching(/^--graph=.*mobilenet_v1_0\.25_128_quant\.tflite$/), '--num_threads=4', '--num_runs=50', '--warmup_runs=1', '--min_secs=0', '--warmup_min_secs=0', '--use_gpu=true']);
+    expect(args).toEqual([expect.stringMatching(/^--graph=.*mobilenet_v1_0\.25_128_quant\.tflite$/), '--num_threads=4', '--num_runs=50', '--warmup_runs=1', '--min_secs=0', '--warmup_min_secs=0', '--max_secs=120', '--use_gpu=true']);
     // Pushed once, executable.
     const bin = s.pushes.find((p) => p.endsWith('benchmark_model'))!;
     expect(statSync(bin).mode & 0o111).toBe(0o111);
@@ -278,7 +278,7 @@ describe('benchmark_model through an adb device stand-in (real captured outputs)
     expect(r.aggregate).toMatchObject({ count: 75, mean: 12.1676, min: 11.787, max: 13.649, std: 0.325 });
     expect(r.warnings).toEqual([{ code: 'DELEGATE_PARTIAL', message: expect.stringContaining('44 delegate kernels') }]);
     expect(r.extra).toMatchObject({ format: 'logcat', cpuMask: '1', note: expect.stringContaining('ran 75 timed runs for 50 asked') });
-    expect(s.commands.at(-1)).toMatchObject({ command: 'taskset', args: ['1', expect.stringMatching(/benchmark_model$/), expect.stringMatching(/^--graph=/), '--num_threads=2', '--num_runs=50', '--warmup_runs=1', '--min_secs=0', '--warmup_min_secs=0', '--use_nnapi=true'] });
+    expect(s.commands.at(-1)).toMatchObject({ command: 'taskset', args: ['1', expect.stringMatching(/benchmark_model$/), expect.stringMatching(/^--graph=/), '--num_threads=2', '--num_runs=50', '--warmup_runs=1', '--min_secs=0', '--warmup_min_secs=0', '--max_secs=120', '--use_nnapi=true'] });
     expect(readFileSync(tool.argsFile, 'utf8')).toContain('--use_nnapi=true');
   });
 

@@ -124,7 +124,7 @@ describe('TFLite runners on the ADB device simulator through the real adb server
     expect(r.extra).toMatchObject({ format: 'info-prefix', delegates: { TfLiteXNNPackDelegate: { nodesDelegated: 2168, nodesTotal: 2168 } }, note: 'benchmark_model ran 9 warm-up runs for 5 asked' });
     const args = readFileSync(tool.argsFile, 'utf8').trim().split('\n');
     expect(args[0]).toMatch(/^--graph=\/.*\/mobilenet_v1_0\.25_128_quant\.tflite$/);
-    expect(args.slice(1)).toEqual(['--num_threads=4', '--num_runs=1000', '--warmup_runs=5', '--min_secs=0', '--warmup_min_secs=0', '--use_xnnpack=true']);
+    expect(args.slice(1)).toEqual(['--num_threads=4', '--num_runs=1000', '--warmup_runs=5', '--min_secs=0', '--warmup_min_secs=0', '--max_secs=120', '--use_xnnpack=true']);
     // On the phone by content hash (plugin-android's pushCached), executable.
     const cache = phone.hostPath('/data/local/tmp/gaugenn/by-hash');
     const bin = readdirSync(cache).map((h) => join(cache, h, 'benchmark_model')).find((p) => existsSync(p))!;
