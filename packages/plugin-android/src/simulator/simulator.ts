@@ -5,6 +5,7 @@
  * it, drain or charge its battery, and unplug/replug it while a test runs. It is a simulator, not a device.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { EventEmitter } from 'node:events';
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { TransportConnection, type DeviceStream } from './stream-mux.js';
 import { startShell, type SimCommand } from './shell-service.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
+import { startControlServer } from './control-server.js';
 import { SIM_PROFILES, coreCount, type SimBattery, type SimDeviceProfile } from './profiles.js';
 
 /** Options of {@link AdbDeviceSimulator.start}. */
@@ -31,6 +33,8 @@ export interface AdbSimulatorOptions {
   maxPayload?: number;
   /** Extra environment for every shell command. */
   env?: Record<string, string>;
+  /** Also serve the HTTP control port (see control-server.ts): `true` for a free port, or a port number. */
+  control?: boolean | number;
 }
 
 /** Battery change for {@link AdbDeviceSimulator.setBattery}; fields left out keep their value. */
@@ -97,7 +101,29 @@ export class AdbDeviceSimulator extends EventEmitter {
     const sim = new AdbDeviceSimulator(opts);
     sim.sandbox.build();
     await sim.listen();
+    if (opts.control !== undefined && opts.control !== false) {
+      const c = await startControlServer(sim, typeof opts.control === 'number' ? opts.control : 0);
+      sim.control = c.server;
+      sim.controlUrl = c.url;
+    }
     return sim;
+  }
+
+  /** Base URL of the HTTP control port, when started with `control` (e.g. `${controlUrl}/unplug` for curl). */
+  controlUrl: string | undefined;
+  private control: HttpServer | undefined;
+
+  /** A JSON-able snapshot: plugged, battery, zone temperatures, commands run, open transports. */
+  state(): { address: string; serial: string; plugged: boolean; battery: SimBattery; thermal: { zone: number; type: string; tempC: number }[]; commands: number; transports: number } {
+    return {
+      address: this.address,
+      serial: this.serial,
+      plugged: this.plugged,
+      battery: this.batteryState(),
+      thermal: this.profile.thermal.map((z, i) => ({ zone: i, type: z.type, tempC: this.sandbox.zoneTemp(i) })),
+      commands: this.commands.length,
+      transports: this.connections.size,
+    };
   }
 
   get port(): number {
@@ -288,6 +314,11 @@ export class AdbDeviceSimulator extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     this.stopCooling();
+    const control = this.control;
+    if (control) {
+      control.closeAllConnections();
+      await new Promise<void>((res) => control.close(() => res()));
+    }
     await this.unplug({ keepPower: true });
     killTagged(this.simId);
     if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });
