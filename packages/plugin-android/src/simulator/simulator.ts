@@ -25,7 +25,9 @@ export interface AdbSimulatorOptions {
   serial?: string;
   /** A profile id (`sm8450`, `sm7125`) or a full profile. Default `sm8450`. */
   profile?: string | SimDeviceProfile;
-  /** Overrides of profile properties, e.g. `{ 'ro.product.model': 'Pixel 7' }`. */
+  /** `ro.product.model` (shown by `adb devices -l`); shorthand for the same key in `props`. */
+  model?: string;
+  /** Overrides of profile properties, e.g. `{ 'ro.product.manufacturer': 'Google' }`. */
   props?: Record<string, string>;
   /** Sandbox folder (kept on close); default a fresh temp folder, removed on close. */
   dir?: string;
@@ -87,7 +89,7 @@ export class AdbDeviceSimulator extends EventEmitter {
     super();
     const base = typeof opts.profile === 'object' ? opts.profile : SIM_PROFILES[opts.profile ?? 'sm8450'];
     if (!base) throw new Error(`unknown simulator profile ${JSON.stringify(opts.profile)}; known: ${Object.keys(SIM_PROFILES).join(', ')}`);
-    this.profile = { ...base, props: { ...base.props, ...opts.props } };
+    this.profile = { ...base, props: { ...base.props, ...opts.props, ...(opts.model ? { 'ro.product.model': opts.model } : {}) } };
     this.ownsDir = !opts.dir;
     const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'gaugenn-adbsim-'));
     this.simId = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
