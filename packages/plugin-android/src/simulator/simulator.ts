@@ -15,6 +15,7 @@ import { startShell, type SimCommand } from './shell-service.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
 import { startControlServer } from './control-server.js';
+import { LoadWatcher } from './load-watch.js';
 import { SIM_PROFILES, coreCount, type SimBattery, type SimDeviceProfile } from './profiles.js';
 
 /** Options of {@link AdbDeviceSimulator.start}. */
@@ -84,6 +85,7 @@ export class AdbDeviceSimulator extends EventEmitter {
   private closed = false;
   private powerBeforeUnplug: boolean | undefined;
   private coolTimer: NodeJS.Timeout | undefined;
+  private loadWatch: LoadWatcher | undefined;
 
   private constructor(private readonly opts: AdbSimulatorOptions) {
     super();
@@ -225,15 +227,26 @@ export class AdbDeviceSimulator extends EventEmitter {
     return { ...this.battery };
   }
 
-  /** Make `current_now` follow the load (energy tests); `undefined` restores the fixed `currentUa`. */
+  /**
+   * Make `current_now` follow the load (energy tests): `busyUa` while a shell command whose text matches
+   * `busyWhile` runs, or any process of this phone whose command line matches it (so a detached `nohup` job
+   * counts until it ends); `idleUa` otherwise. `undefined` restores the fixed `currentUa`.
+   */
   setCurrentProfile(profile: SimCurrentProfile | undefined): void {
+    this.loadWatch?.stop();
+    this.loadWatch = undefined;
     this.currentProfile = profile;
+    if (profile) {
+      this.loadWatch = new LoadWatcher(`GAUGENN_SIM_ID=${this.simId}\0`, profile.busyWhile, () => this.applyCurrent());
+      this.loadWatch.start();
+    }
     this.applyCurrent();
   }
 
   private applyCurrent(): void {
     const p = this.currentProfile;
-    this.sandbox.setCurrent(p ? (this.busy > 0 ? p.busyUa : p.idleUa) : this.battery.currentUa);
+    const busy = this.busy > 0 || this.loadWatch?.isBusy === true;
+    this.sandbox.setCurrent(p ? (busy ? p.busyUa : p.idleUa) : this.battery.currentUa);
   }
 
   /**
@@ -316,6 +329,7 @@ export class AdbDeviceSimulator extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     this.stopCooling();
+    this.loadWatch?.stop();
     const control = this.control;
     if (control) {
       control.closeAllConnections();
