@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGaugeError } from '@gaugenn/core';
@@ -30,6 +31,10 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const listening = (port: number) => new Promise<boolean>((resolve) => {
+  const s = connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+  s.on('error', () => resolve(false));
+});
 
 describe('exec over the legacy shell service', () => {
   it('recovers exit codes the service does not carry', async () => {
@@ -74,6 +79,25 @@ describe('exec over the legacy shell service', () => {
     } finally {
       await adb.adb(['disconnect', sim2.address]);
       await sim2.close();
+    }
+  });
+
+  it('the adb server going away is DEVICE_LOST naming the server (and gaugeNN does not start another)', async () => {
+    const own = await startAdbServer();
+    const sim4 = await AdbDeviceSimulator.start({ profile: 'sm7125' });
+    try {
+      await own.connect(sim4);
+      const { gauge } = await gaugeWithAndroid();
+      const [d] = (await gauge.devices({ kind: 'adb', server: own.address, serial: sim4.address })) as AdbDevice[];
+      await own.kill();
+      const e = await d!.transport.exec('true', []).catch((x) => x);
+      expect(isGaugeError(e, 'DEVICE_LOST')).toBe(true);
+      expect(e.message).toContain(`No adb server answers at ${own.address}`);
+      // Nothing listens there afterwards (the `adb` tool would start a server itself, so ask the port).
+      expect(await listening(own.port)).toBe(false);
+    } finally {
+      await own.kill();
+      await sim4.close();
     }
   });
 

@@ -6,7 +6,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import adbkit from '@devicefarmer/adbkit';
-import { adbFault } from './adb-errors.js';
+import { NO_START_BIN, adbFault } from './adb-errors.js';
 
 // adbkit is CommonJS: Node gives its module.exports as the default import, vitest's interop its `default` (Adb itself).
 const Adb: typeof adbkit.Adb = (adbkit as unknown as { Adb?: typeof adbkit.Adb }).Adb ?? (adbkit as unknown as typeof adbkit.Adb);
@@ -80,7 +80,10 @@ export class AdbServer {
 
   constructor(readonly address: string, private readonly options: AdbServerOptions = {}) {
     ({ host: this.host, port: this.port } = parseServer(address));
-    this.client = Adb.createClient({ host: this.host, port: this.port, bin: options.adbPath ?? 'adb' });
+    // adbkit runs `bin start-server` whenever a connection is refused. Where gaugeNN must not start a server (a
+    // remote address, or startServer off) it gets a binary name that cannot exist, so a refusal stays a refusal.
+    const mayStart = isLocal(this.host) && options.startServer !== false;
+    this.client = Adb.createClient({ host: this.host, port: this.port, bin: mayStart ? (options.adbPath ?? 'adb') : NO_START_BIN });
     this.client.on('error', (err: Error) => options.log?.('warn', `adb server ${address}: ${err.message}`));
   }
 
