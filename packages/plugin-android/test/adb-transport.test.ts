@@ -149,6 +149,24 @@ describe('files over sync', () => {
     expect(existsSync(sim.hostPath(remote))).toBe(false);
   });
 
+  it('a device unplugged during a push is DEVICE_LOST', async () => {
+    const sim6 = await AdbDeviceSimulator.start({ profile: 'sm7125' });
+    try {
+      const { gauge } = await gaugeWithAndroid();
+      const [d] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: sim6.address })) as AdbDevice[];
+      const src = join(local, 'large.bin');
+      writeFileSync(src, Buffer.alloc(64 << 20, 1));
+      const push = d!.transport.push(src, '/data/local/tmp/large.bin');
+      await sleep(150);
+      await sim6.unplug();
+      const e = await push.catch((x) => x);
+      expect(isGaugeError(e, 'DEVICE_LOST')).toBe(true);
+    } finally {
+      await adb.adb(['disconnect', sim6.address]);
+      await sim6.close();
+    }
+  });
+
   it('pushCached sends a file once per content hash; other bytes go to another path', async () => {
     const t = device.transport;
     const src = join(local, 'model.tflite');
@@ -195,6 +213,29 @@ describe('files over sync', () => {
   });
 });
 
+describe('detached jobs across an unplug', () => {
+  it('a detached job keeps running while the device is unplugged; its result is read after it returns', async () => {
+    const sim7 = await AdbDeviceSimulator.start({ profile: 'sm8450' });
+    try {
+      const { gauge } = await gaugeWithAndroid();
+      const [d] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: sim7.address })) as AdbDevice[];
+      const t = d!.transport;
+      const dir = await t.workDir();
+      await t.spawnDetached!('sh', ['-c', 'sleep 1; echo measured; exit 0'], { cwd: dir, outFile: `${dir}/u.out`, rcFile: `${dir}/u.rc` });
+      await sim7.unplug();
+      expect(isGaugeError(await d!.battery().catch((x) => x), 'DEVICE_LOST')).toBe(true);
+      await sleep(1500);
+      await sim7.replug();
+      expect(await d!.waitForReturn!(20_000)).toBe(true);
+      expect((await t.readFile(`${dir}/u.rc`)).toString().trim()).toBe('0');
+      expect((await t.readFile(`${dir}/u.out`)).toString()).toBe('measured\n');
+    } finally {
+      await adb.adb(['disconnect', sim7.address]);
+      await sim7.close();
+    }
+  }, 40_000);
+});
+
 describe('hygiene and returning devices', () => {
   it('prepare applies screen off, stay awake and Wi-Fi off, and reads the CPU state', async () => {
     const r = await device.prepare!({ screenOff: true, stayAwake: true, wifiOff: true });
@@ -208,6 +249,23 @@ describe('hygiene and returning devices', () => {
     const s = await device.cpuState!();
     expect(s.governors).toHaveLength(8);
     expect(s.curFreqsMHz!.every((f) => f > 0)).toBe(true);
+  });
+
+  it('a step the device refuses is recorded as failed with its words, the others still applied', async () => {
+    const sim5 = await AdbDeviceSimulator.start({ profile: 'sm7125' });
+    try {
+      // This build's `svc` knows no wifi subcommand (an old or locked-down build).
+      sim5.installTool('svc', '#!/bin/sh\nif [ "$1" = wifi ]; then echo "Unknown command: wifi"; exit 1; fi\nexit 0\n');
+      const { gauge } = await gaugeWithAndroid();
+      const [d] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: sim5.address })) as AdbDevice[];
+      const r = await d!.prepare!({ screenOff: true, stayAwake: true, wifiOff: true });
+      expect(r.applied).toEqual(['screenOff', 'stayAwake']);
+      expect(r.failed).toEqual([{ what: 'wifiOff', why: 'Unknown command: wifi' }]);
+      expect((await d!.prepare!({})).applied).toEqual([]);
+    } finally {
+      await adb.adb(['disconnect', sim5.address]);
+      await sim5.close();
+    }
   });
 
   it('waitForReturn: true once the device is back (re-connected), false when it stays away', async () => {
