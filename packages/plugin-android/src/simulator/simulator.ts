@@ -5,6 +5,7 @@
  * it, drain or charge its battery, and unplug/replug it while a test runs. It is a simulator, not a device.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { EventEmitter } from 'node:events';
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ import { TransportConnection, type DeviceStream } from './stream-mux.js';
 import { startShell, type SimCommand } from './shell-service.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
-import { SIM_PROFILES, type SimBattery, type SimDeviceProfile } from './profiles.js';
+import { startControlServer } from './control-server.js';
+import { SIM_PROFILES, coreCount, type SimBattery, type SimDeviceProfile } from './profiles.js';
 
 /** Options of {@link AdbDeviceSimulator.start}. */
 export interface AdbSimulatorOptions {
@@ -31,6 +33,8 @@ export interface AdbSimulatorOptions {
   maxPayload?: number;
   /** Extra environment for every shell command. */
   env?: Record<string, string>;
+  /** Also serve the HTTP control port (see control-server.ts): `true` for a free port, or a port number. */
+  control?: boolean | number;
 }
 
 /** Battery change for {@link AdbDeviceSimulator.setBattery}; fields left out keep their value. */
@@ -77,6 +81,7 @@ export class AdbDeviceSimulator extends EventEmitter {
   private readonly simId: string;
   private closed = false;
   private powerBeforeUnplug: boolean | undefined;
+  private coolTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly opts: AdbSimulatorOptions) {
     super();
@@ -96,7 +101,29 @@ export class AdbDeviceSimulator extends EventEmitter {
     const sim = new AdbDeviceSimulator(opts);
     sim.sandbox.build();
     await sim.listen();
+    if (opts.control !== undefined && opts.control !== false) {
+      const c = await startControlServer(sim, typeof opts.control === 'number' ? opts.control : 0);
+      sim.control = c.server;
+      sim.controlUrl = c.url;
+    }
     return sim;
+  }
+
+  /** Base URL of the HTTP control port, when started with `control` (e.g. `${controlUrl}/unplug` for curl). */
+  controlUrl: string | undefined;
+  private control: HttpServer | undefined;
+
+  /** A JSON-able snapshot: plugged, battery, zone temperatures, commands run, open transports. */
+  state(): { address: string; serial: string; plugged: boolean; battery: SimBattery; thermal: { zone: number; type: string; tempC: number }[]; commands: number; transports: number } {
+    return {
+      address: this.address,
+      serial: this.serial,
+      plugged: this.plugged,
+      battery: this.batteryState(),
+      thermal: this.profile.thermal.map((z, i) => ({ zone: i, type: z.type, tempC: this.sandbox.zoneTemp(i) })),
+      commands: this.commands.length,
+      transports: this.connections.size,
+    };
   }
 
   get port(): number {
@@ -131,12 +158,42 @@ export class AdbDeviceSimulator extends EventEmitter {
 
   /** Set a thermal zone (index, exact type, or type prefix like `cpu`), or `all`, to a temperature in °C. */
   heat(zone: number | string, tempC: number): void {
+    this.stopCooling();
     for (const i of this.zoneIndexes(zone)) this.sandbox.setZoneTemp(i, tempC);
   }
 
-  /** Back to the profile's resting temperatures (all zones, or the ones named). */
-  cool(zone: number | string = 'all'): void {
-    for (const i of this.zoneIndexes(zone)) this.sandbox.setZoneTemp(i, this.profile.thermal[i]!.tempC);
+  /**
+   * Back to the profile's resting temperatures (all zones, or the ones named): at once, or linearly over
+   * `overMs` (so a thermal gate sees the phone cool down while it waits).
+   */
+  cool(zone: number | string = 'all', opts: { overMs?: number } = {}): void {
+    const zones = this.zoneIndexes(zone);
+    this.stopCooling();
+    if (!opts.overMs) {
+      for (const i of zones) this.sandbox.setZoneTemp(i, this.profile.thermal[i]!.tempC);
+      return;
+    }
+    const from = zones.map((i) => this.sandbox.zoneTemp(i));
+    const t0 = Date.now();
+    const overMs = opts.overMs;
+    const step = () => {
+      const f = Math.min(1, (Date.now() - t0) / overMs);
+      zones.forEach((i, k) => this.sandbox.setZoneTemp(i, from[k]! + (this.profile.thermal[i]!.tempC - from[k]!) * f));
+      if (f >= 1) this.stopCooling();
+    };
+    this.coolTimer = setInterval(step, Math.min(100, overMs));
+    this.coolTimer.unref();
+  }
+
+  private stopCooling(): void {
+    if (this.coolTimer) clearInterval(this.coolTimer);
+    this.coolTimer = undefined;
+  }
+
+  /** Set `scaling_cur_freq` (kHz) of one CPU or all of them, e.g. to show a throttled phone. */
+  setCpuFreq(cpu: number | 'all', kHz: number): void {
+    const n = coreCount(this.profile);
+    for (let c = 0; c < n; c++) if (cpu === 'all' || cpu === c) this.sandbox.write('root', `sys/devices/system/cpu/cpu${c}/cpufreq/scaling_cur_freq`, `${Math.round(kHz)}\n`);
   }
 
   /** Current reading of a zone in °C. */
@@ -256,6 +313,12 @@ export class AdbDeviceSimulator extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopCooling();
+    const control = this.control;
+    if (control) {
+      control.closeAllConnections();
+      await new Promise<void>((res) => control.close(() => res()));
+    }
     await this.unplug({ keepPower: true });
     killTagged(this.simId);
     if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });
