@@ -32,26 +32,30 @@ try {
   const dc = client.getDevice(sim.address);
 
   const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-  async function time(f) {
-    await f();
-    const ms = [];
+  /** Median ms of each function, the functions taking turns each round so load drifts hit them alike. */
+  async function time(fs) {
+    for (const f of fs) await f();
+    const ms = fs.map(() => []);
     for (let i = 0; i < rounds; i++) {
-      const t0 = process.hrtime.bigint();
-      await f();
-      ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      for (const [k, f] of fs.entries()) {
+        const t0 = process.hrtime.bigint();
+        await f();
+        ms[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
     }
-    return median(ms);
+    return ms.map(median);
   }
 
-  const ours = await time(() => t.exec('echo', ['hi']));
-  const bare = await time(async () => adbkit.Adb.util.readAll(await dc.shell('echo hi')));
-  const cli = await time(() => adb('-s', sim.address, 'shell', 'echo hi'));
+  const [bare, ours, cli] = await time([
+    async () => adbkit.Adb.util.readAll(await dc.shell('echo hi')),
+    () => t.exec('echo', ['hi']),
+    () => adb('-s', sim.address, 'shell', 'echo hi'),
+  ]);
   const dir = mkdtempSync(join(tmpdir(), 'gaugenn-bench-adb-'));
   const file = join(dir, 'blob.bin');
   writeFileSync(file, Buffer.alloc(1 << 20, 7));
   await t.pushCached(file);
-  const cached = await time(() => t.pushCached(file));
-  const plain = await time(() => t.push(file, '/data/local/tmp/gaugenn/work/blob.bin'));
+  const [plain, cached] = await time([() => t.push(file, '/data/local/tmp/gaugenn/work/blob.bin'), () => t.pushCached(file)]);
 
   const row = (name, ms, base) => console.log(`${name.padEnd(44)} ${ms.toFixed(2).padStart(8)} ms   ${(ms / base).toFixed(2)}×`);
   console.log(`median of ${rounds} rounds, ADB device simulator via a private adb server (port ${port})`);

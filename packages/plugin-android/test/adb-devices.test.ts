@@ -2,6 +2,8 @@
  * ADB devices through the real adb server (a private one per file) and the ADB device SIMULATOR (two simulated
  * phones): what `gauge.devices({ kind: 'adb' })` finds and the facts it reads from each device.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGaugeError } from '@gaugenn/core';
 import { AdbDeviceSimulator, type AdbDevice } from '../src/index.js';
@@ -130,6 +132,22 @@ describe('adb devices: nothing there', () => {
     const { gauge, logs } = await gaugeWithAndroid();
     expect(await gauge.devices({ kind: 'adb', server: `127.0.0.1:${port}` })).toEqual([]);
     expect(logs).toEqual([`warn: No adb devices: no adb server answers at 127.0.0.1:${port}; start one with \`adb -P ${port} start-server\` (or allow plugins.android.startAdbServer).`]);
+  });
+
+  it('a local server that is not running is started, as `adb` does, when startAdbServer is on', async () => {
+    const port = await freePort();
+    const { Gauge, defaultConfig } = await import('@gaugenn/core');
+    const plugin = (await import('../src/index.js')).default;
+    const gauge = new Gauge(defaultConfig());
+    const logs: string[] = [];
+    gauge.hooks.log.tap('test', (_l, m) => logs.push(m));
+    await plugin.apply(gauge, { startAdbServer: true });
+    try {
+      expect(await gauge.devices({ kind: 'adb', server: `127.0.0.1:${port}` })).toEqual([]);
+      expect(logs).toEqual([`No adb devices on the adb server at 127.0.0.1:${port}: plug one in with USB debugging on, or \`adb connect HOST:PORT\`.`]);
+    } finally {
+      await promisify(execFile)('adb', ['-P', String(port), 'kill-server']).catch(() => {});
+    }
   });
 
   it('a server with no devices: no devices, one log line', async () => {

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGaugeError } from '@gaugenn/core';
@@ -30,6 +31,10 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const listening = (port: number) => new Promise<boolean>((resolve) => {
+  const s = connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+  s.on('error', () => resolve(false));
+});
 
 describe('exec over the legacy shell service', () => {
   it('recovers exit codes the service does not carry', async () => {
@@ -74,6 +79,25 @@ describe('exec over the legacy shell service', () => {
     } finally {
       await adb.adb(['disconnect', sim2.address]);
       await sim2.close();
+    }
+  });
+
+  it('the adb server going away is DEVICE_LOST naming the server (and gaugeNN does not start another)', async () => {
+    const own = await startAdbServer();
+    const sim4 = await AdbDeviceSimulator.start({ profile: 'sm7125' });
+    try {
+      await own.connect(sim4);
+      const { gauge } = await gaugeWithAndroid();
+      const [d] = (await gauge.devices({ kind: 'adb', server: own.address, serial: sim4.address })) as AdbDevice[];
+      await own.kill();
+      const e = await d!.transport.exec('true', []).catch((x) => x);
+      expect(isGaugeError(e, 'DEVICE_LOST')).toBe(true);
+      expect(e.message).toContain(`No adb server answers at ${own.address}`);
+      // Nothing listens there afterwards (the `adb` tool would start a server itself, so ask the port).
+      expect(await listening(own.port)).toBe(false);
+    } finally {
+      await own.kill();
+      await sim4.close();
     }
   });
 
@@ -125,6 +149,24 @@ describe('files over sync', () => {
     expect(existsSync(sim.hostPath(remote))).toBe(false);
   });
 
+  it('a device unplugged during a push is DEVICE_LOST', async () => {
+    const sim6 = await AdbDeviceSimulator.start({ profile: 'sm7125' });
+    try {
+      const { gauge } = await gaugeWithAndroid();
+      const [d] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: sim6.address })) as AdbDevice[];
+      const src = join(local, 'large.bin');
+      writeFileSync(src, Buffer.alloc(64 << 20, 1));
+      const push = d!.transport.push(src, '/data/local/tmp/large.bin');
+      await sleep(150);
+      await sim6.unplug();
+      const e = await push.catch((x) => x);
+      expect(isGaugeError(e, 'DEVICE_LOST')).toBe(true);
+    } finally {
+      await adb.adb(['disconnect', sim6.address]);
+      await sim6.close();
+    }
+  });
+
   it('pushCached sends a file once per content hash; other bytes go to another path', async () => {
     const t = device.transport;
     const src = join(local, 'model.tflite');
@@ -171,6 +213,29 @@ describe('files over sync', () => {
   });
 });
 
+describe('detached jobs across an unplug', () => {
+  it('a detached job keeps running while the device is unplugged; its result is read after it returns', async () => {
+    const sim7 = await AdbDeviceSimulator.start({ profile: 'sm8450' });
+    try {
+      const { gauge } = await gaugeWithAndroid();
+      const [d] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: sim7.address })) as AdbDevice[];
+      const t = d!.transport;
+      const dir = await t.workDir();
+      await t.spawnDetached!('sh', ['-c', 'sleep 1; echo measured; exit 0'], { cwd: dir, outFile: `${dir}/u.out`, rcFile: `${dir}/u.rc` });
+      await sim7.unplug();
+      expect(isGaugeError(await d!.battery().catch((x) => x), 'DEVICE_LOST')).toBe(true);
+      await sleep(1500);
+      await sim7.replug();
+      expect(await d!.waitForReturn!(20_000)).toBe(true);
+      expect((await t.readFile(`${dir}/u.rc`)).toString().trim()).toBe('0');
+      expect((await t.readFile(`${dir}/u.out`)).toString()).toBe('measured\n');
+    } finally {
+      await adb.adb(['disconnect', sim7.address]);
+      await sim7.close();
+    }
+  }, 40_000);
+});
+
 describe('hygiene and returning devices', () => {
   it('prepare applies screen off, stay awake and Wi-Fi off, and reads the CPU state', async () => {
     const r = await device.prepare!({ screenOff: true, stayAwake: true, wifiOff: true });
@@ -184,6 +249,23 @@ describe('hygiene and returning devices', () => {
     const s = await device.cpuState!();
     expect(s.governors).toHaveLength(8);
     expect(s.curFreqsMHz!.every((f) => f > 0)).toBe(true);
+  });
+
+  it('a step the device refuses is recorded as failed with its words, the others still applied', async () => {
+    const sim5 = await AdbDeviceSimulator.start({ profile: 'sm7125' });
+    try {
+      // This build's `svc` knows no wifi subcommand (an old or locked-down build).
+      sim5.installTool('svc', '#!/bin/sh\nif [ "$1" = wifi ]; then echo "Unknown command: wifi"; exit 1; fi\nexit 0\n');
+      const { gauge } = await gaugeWithAndroid();
+      const [d] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: sim5.address })) as AdbDevice[];
+      const r = await d!.prepare!({ screenOff: true, stayAwake: true, wifiOff: true });
+      expect(r.applied).toEqual(['screenOff', 'stayAwake']);
+      expect(r.failed).toEqual([{ what: 'wifiOff', why: 'Unknown command: wifi' }]);
+      expect((await d!.prepare!({})).applied).toEqual([]);
+    } finally {
+      await adb.adb(['disconnect', sim5.address]);
+      await sim5.close();
+    }
   });
 
   it('waitForReturn: true once the device is back (re-connected), false when it stays away', async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdbDeviceSimulator } from '../src/index.js';
@@ -124,9 +124,12 @@ describe('ADB device simulator through the real adb server', () => {
     const data = randomBytes(3 * 1024 * 1024 + 17);
     const local = join(work, 'big.bin');
     writeFileSync(local, data);
+    utimesSync(local, 1_600_000_000, 1_600_000_000);
     const push = await server.adb(['-s', phone.address, 'push', local, '/data/local/tmp/gaugenn/big.bin']);
     expect(push.code, push.stderr + push.stdout).toBe(0);
     expect(sha(readFileSync(phone.hostPath('/data/local/tmp/gaugenn/big.bin')))).toBe(sha(data));
+    // DONE carries the local file's mtime, which the device applies.
+    expect(Number(await sh(phone, 'stat -c %Y /data/local/tmp/gaugenn/big.bin'))).toBe(Math.floor(statSync(local).mtimeMs / 1000));
     const back = join(work, 'back.bin');
     const pull = await server.adb(['-s', phone.address, 'pull', '/data/local/tmp/gaugenn/big.bin', back]);
     expect(pull.code, pull.stderr + pull.stdout).toBe(0);

@@ -112,7 +112,15 @@ describe('ADB device simulator through adbkit', () => {
     expect(await read()).toBe(-950_000);
     expect(await run).toContain('Inference (avg): 4');
     expect(await read()).toBe(-150_000);
+    // A detached job (unplugged mode) keeps the phone busy after the shell that started it has returned.
+    await shell(b, 'nohup /data/local/tmp/benchmark_model --graph=/data/local/tmp/m.tflite > /data/local/tmp/bm.out 2>&1 &');
+    await sleep(500);
+    expect(await read()).toBe(-950_000);
+    for (let i = 0; i < 60 && (await read()) !== -150_000; i++) await sleep(100);
+    expect(await read()).toBe(-150_000);
+    expect(await shell(b, 'cat /data/local/tmp/bm.out')).toContain('Inference (avg): 4');
     b.setCurrentProfile(undefined);
+    expect(await read()).toBe(b.batteryState().currentUa);
   });
 
   it('unplug shows offline in listDevices at once; trackDevices only reports the reconnect (adb 1.0.41)', async () => {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { AdbDeviceSimulator } from '../src/index.js';
 import { OutputUnmapper, rewriteCommand, sandboxPath } from '../src/simulator/android-paths.js';
@@ -122,6 +123,43 @@ describe('Android paths', () => {
 });
 
 describe('simulator control', () => {
+  it('an HTTP control port lets a command line unplug, heat and charge it (for unplugged mode\'s power command)', async () => {
+    const s = await AdbDeviceSimulator.start({ control: true });
+    try {
+      const curl = (path: string) => new Promise<string>((res, rej) => execFile('curl', ['-s', '-X', 'POST', `${s.controlUrl}${path}`], (e, out) => (e ? rej(e) : res(out))));
+      expect(JSON.parse(await curl('/unplug'))).toEqual({ ok: true });
+      expect(s.plugged).toBe(false);
+      expect(s.batteryState().usbPowered).toBe(false);
+      await curl('/replug');
+      expect(s.plugged).toBe(true);
+      await curl('/heat?zone=cpu-1&c=44.5');
+      expect(s.zoneTemp('cpu-1-0-usr')).toBe(44.5);
+      await curl('/battery?levelPct=9&usbPowered=0');
+      const st = JSON.parse(await curl('/state'));
+      expect(st).toMatchObject({ plugged: true, battery: { levelPct: 9, usbPowered: false } });
+      expect(st.thermal.find((z: { type: string }) => z.type === 'cpu-1-0-usr').tempC).toBe(44.5);
+      expect(JSON.parse(await curl('/nope'))).toEqual({ error: 'unknown route /nope' });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('app_process says that a stand-in is needed; the model is configurable', async () => {
+    const s = await AdbDeviceSimulator.start({ model: 'Pixel 7', profile: 'sm7125' });
+    expect(s.banner).toBe('device::ro.product.name=a52qnsxx;ro.product.model=Pixel 7;ro.product.device=a52q;features=fixed_push_mkdir');
+    try {
+      const h = await RawHost.open(s.port);
+      h.send(CNXN, 0x01000001, 1 << 20, Buffer.from('host::\0'));
+      await h.next((m) => m.cmd === CNXN);
+      h.send(OPEN, 1, 0, Buffer.from('shell:app_process / gaugenn.Runner\0'));
+      const w = await h.next((m) => m.cmd === WRTE);
+      expect(w.data.toString()).toMatch(/no Android runtime; install a stand-in with sim.installTool/);
+      h.sock.destroy();
+    } finally {
+      await s.close();
+    }
+  });
+
   it('installTool puts an executable on the PATH; close() kills detached jobs', async () => {
     const s = await AdbDeviceSimulator.start();
     const p = s.installTool('app_process', '#!/bin/sh\necho app_process "$@"\n');

@@ -25,6 +25,7 @@ export default class Simulate extends Command {
     count: Flags.integer({ description: 'how many devices', default: 1, min: 1, max: 16 }),
     connect: Flags.boolean({ description: 'also run `adb connect` for each device' }),
     'adb-port': Flags.integer({ description: 'adb server port for --connect (default 5037)' }),
+    control: Flags.boolean({ description: 'also serve an HTTP control port per device (curl …/unplug, /replug, /heat?zone=all&c=45, /battery?levelPct=10, /state)' }),
     json: Flags.boolean({ description: 'print one JSON document describing the devices once they listen' }),
   };
 
@@ -41,6 +42,7 @@ export default class Simulate extends Command {
           serial: flags.serial && flags.count > 1 ? `${flags.serial}-${i + 1}` : flags.serial,
           profile: flags.profile,
           dir: flags.dir && flags.count > 1 ? `${flags.dir}/${i + 1}` : flags.dir,
+          control: flags.control,
         }));
       }
     } catch (err) {
@@ -51,10 +53,10 @@ export default class Simulate extends Command {
     if (flags.connect) {
       for (const s of sims) connected[s.address] = await adbConnect(s.address, flags['adb-port']);
     }
-    const devices = sims.map((s) => ({ address: s.address, serial: s.serial, profile: s.profile.id, model: s.profile.props['ro.product.model'], dir: s.sandbox.dir, ...(flags.connect ? { connect: connected[s.address] } : {}) }));
+    const devices = sims.map((s) => ({ address: s.address, serial: s.serial, profile: s.profile.id, model: s.profile.props['ro.product.model'], dir: s.sandbox.dir, ...(s.controlUrl ? { control: s.controlUrl } : {}), ...(flags.connect ? { connect: connected[s.address] } : {}) }));
     if (flags.json) this.log(JSON.stringify({ devices }));
     else {
-      for (const d of devices) this.log(`simulated ${d.model} (${d.profile}, serial ${d.serial}) listening on ${d.address}${d.connect ? ` — ${d.connect}` : ''}`);
+      for (const d of devices) this.log(`simulated ${d.model} (${d.profile}, serial ${d.serial}) listening on ${d.address}${d.control ? `, control ${d.control}` : ''}${d.connect ? ` — ${d.connect}` : ''}`);
       if (!flags.connect) this.log(`connect with: ${sims.map((s) => `adb connect ${s.address}`).join('; ')}`);
       this.log('This is a simulator: commands run on this host in a sandbox. Ctrl-C to stop.');
     }

@@ -117,14 +117,18 @@ export function waitForDevice(server: AdbServer, serial: string, timeoutMs: numb
     if (NETWORK_SERIAL.test(serial)) {
       // `adb connect` to a serial the server still holds as offline only answers "already connected"; the server
       // retries on its own schedule (seconds). Dropping the stale entry first makes the reconnect immediate.
+      // A fresh connection is also `offline` while its handshake runs: it gets a few seconds before it is dropped.
       let busy = false;
+      let connectedAt = 0;
       const reconnect = async () => {
         if (busy || done) return;
         busy = true;
         try {
           const d = (await server.list()).find((x) => x.id === serial);
           if (d?.type === 'device') return seen(d);
+          if (d && Date.now() - connectedAt < 3000) return;
           if (d) await server.disconnect(serial);
+          connectedAt = Date.now();
           await server.client.connect(serial).catch(() => {});
         } catch {
           // The server itself is away; the tracker loop retries.

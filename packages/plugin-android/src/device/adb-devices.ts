@@ -10,12 +10,12 @@ import { checkSpec } from './device-spec.js';
 
 /** The adb servers one plugin instance talks to, one adbkit client each. */
 export class AdbServers {
-  private readonly byAddress = new Map<string, AdbServer>();
+  private readonly byAddress = new Map<string, Promise<AdbServer>>();
   constructor(private readonly options: AdbServerOptions) {}
 
-  get(address = defaultServer()): AdbServer {
+  get(address = defaultServer()): Promise<AdbServer> {
     let s = this.byAddress.get(address);
-    if (!s) this.byAddress.set(address, (s = new AdbServer(address, this.options)));
+    if (!s) this.byAddress.set(address, (s = AdbServer.create(address, this.options)));
     return s;
   }
 }
@@ -47,7 +47,7 @@ async function openAll(server: AdbServer, serials: string[], log: Log, o: { ther
 export async function resolveAdbSpec(raw: DeviceSpec, servers: AdbServers, log: Log): Promise<AdbDevice[]> {
   const spec = checkSpec('adb', raw);
   const address = spec.server ?? defaultServer();
-  const server = servers.get(address);
+  const server = await servers.get(address);
   const serial = spec.serial ?? spec.id;
   // On another server than the default, the same serial may exist twice: the stored id says which server.
   const idOf = (s: string) => (address === defaultServer() ? s : `${s}@${address}`);

@@ -2,9 +2,10 @@
  * The Transport of an ADB device: commands over the legacy `shell:` service with their exit code recovered
  * (marked-shell.ts), files over `sync:`, and pushes cached on the device by content hash.
  */
+import { randomBytes } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { GaugeError, sha256File, type ExecOptions, type ExecResult, type Transport } from '@gaugenn/core';
 import { adbFault } from './adb-errors.js';
 import type { AdbServer } from './adb-server.js';
@@ -93,7 +94,7 @@ export class AdbTransport implements Transport {
       if (Buffer.byteLength(o.input) <= INLINE_INPUT_MAX) {
         stdin = '';
       } else {
-        inputFile = `${await this.workDir()}/.stdin-${process.pid}-${Date.now()}`;
+        inputFile = `${await this.workDir()}/.stdin-${randomBytes(6).toString('hex')}`;
         await this.pushBuffer(Buffer.from(o.input), inputFile, 0o600);
         stdin = ` < ${quote(inputFile)}`;
       }
@@ -124,7 +125,6 @@ export class AdbTransport implements Transport {
   }
 
   private async pushBuffer(data: Buffer, remotePath: string, mode: number): Promise<void> {
-    const { Readable } = await import('node:stream');
     await this.withSync(`push to ${remotePath}`, async (sync) => {
       try {
         await transferDone(sync.push(Readable.from([data]), remotePath, mode));

@@ -205,5 +205,12 @@ case "$svc" in
 esac
 exit 0
 `;
+  // A phone has app_process; the simulator has no Android runtime, so say how to provide a stand-in.
+  for (const name of ['app_process', 'app_process64']) {
+    s[name] = `${head}rec ${name} "$@"
+echo "${name}: the ADB device simulator has no Android runtime; install a stand-in with sim.installTool('/system/bin/${name}', script)" >&2
+exit 1
+`;
+  }
   return s;
 }

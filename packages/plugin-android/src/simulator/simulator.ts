@@ -5,6 +5,7 @@
  * it, drain or charge its battery, and unplug/replug it while a test runs. It is a simulator, not a device.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { EventEmitter } from 'node:events';
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { TransportConnection, type DeviceStream } from './stream-mux.js';
 import { startShell, type SimCommand } from './shell-service.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
+import { startControlServer } from './control-server.js';
+import { LoadWatcher } from './load-watch.js';
 import { SIM_PROFILES, coreCount, type SimBattery, type SimDeviceProfile } from './profiles.js';
 
 /** Options of {@link AdbDeviceSimulator.start}. */
@@ -23,7 +26,9 @@ export interface AdbSimulatorOptions {
   serial?: string;
   /** A profile id (`sm8450`, `sm7125`) or a full profile. Default `sm8450`. */
   profile?: string | SimDeviceProfile;
-  /** Overrides of profile properties, e.g. `{ 'ro.product.model': 'Pixel 7' }`. */
+  /** `ro.product.model` (shown by `adb devices -l`); shorthand for the same key in `props`. */
+  model?: string;
+  /** Overrides of profile properties, e.g. `{ 'ro.product.manufacturer': 'Google' }`. */
   props?: Record<string, string>;
   /** Sandbox folder (kept on close); default a fresh temp folder, removed on close. */
   dir?: string;
@@ -31,6 +36,8 @@ export interface AdbSimulatorOptions {
   maxPayload?: number;
   /** Extra environment for every shell command. */
   env?: Record<string, string>;
+  /** Also serve the HTTP control port (see control-server.ts): `true` for a free port, or a port number. */
+  control?: boolean | number;
 }
 
 /** Battery change for {@link AdbDeviceSimulator.setBattery}; fields left out keep their value. */
@@ -78,12 +85,13 @@ export class AdbDeviceSimulator extends EventEmitter {
   private closed = false;
   private powerBeforeUnplug: boolean | undefined;
   private coolTimer: NodeJS.Timeout | undefined;
+  private loadWatch: LoadWatcher | undefined;
 
   private constructor(private readonly opts: AdbSimulatorOptions) {
     super();
     const base = typeof opts.profile === 'object' ? opts.profile : SIM_PROFILES[opts.profile ?? 'sm8450'];
     if (!base) throw new Error(`unknown simulator profile ${JSON.stringify(opts.profile)}; known: ${Object.keys(SIM_PROFILES).join(', ')}`);
-    this.profile = { ...base, props: { ...base.props, ...opts.props } };
+    this.profile = { ...base, props: { ...base.props, ...opts.props, ...(opts.model ? { 'ro.product.model': opts.model } : {}) } };
     this.ownsDir = !opts.dir;
     const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'gaugenn-adbsim-'));
     this.simId = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
@@ -97,7 +105,29 @@ export class AdbDeviceSimulator extends EventEmitter {
     const sim = new AdbDeviceSimulator(opts);
     sim.sandbox.build();
     await sim.listen();
+    if (opts.control !== undefined && opts.control !== false) {
+      const c = await startControlServer(sim, typeof opts.control === 'number' ? opts.control : 0);
+      sim.control = c.server;
+      sim.controlUrl = c.url;
+    }
     return sim;
+  }
+
+  /** Base URL of the HTTP control port, when started with `control` (e.g. `${controlUrl}/unplug` for curl). */
+  controlUrl: string | undefined;
+  private control: HttpServer | undefined;
+
+  /** A JSON-able snapshot: plugged, battery, zone temperatures, commands run, open transports. */
+  state(): { address: string; serial: string; plugged: boolean; battery: SimBattery; thermal: { zone: number; type: string; tempC: number }[]; commands: number; transports: number } {
+    return {
+      address: this.address,
+      serial: this.serial,
+      plugged: this.plugged,
+      battery: this.batteryState(),
+      thermal: this.profile.thermal.map((z, i) => ({ zone: i, type: z.type, tempC: this.sandbox.zoneTemp(i) })),
+      commands: this.commands.length,
+      transports: this.connections.size,
+    };
   }
 
   get port(): number {
@@ -197,15 +227,26 @@ export class AdbDeviceSimulator extends EventEmitter {
     return { ...this.battery };
   }
 
-  /** Make `current_now` follow the load (energy tests); `undefined` restores the fixed `currentUa`. */
+  /**
+   * Make `current_now` follow the load (energy tests): `busyUa` while a shell command whose text matches
+   * `busyWhile` runs, or any process of this phone whose command line matches it (so a detached `nohup` job
+   * counts until it ends); `idleUa` otherwise. `undefined` restores the fixed `currentUa`.
+   */
   setCurrentProfile(profile: SimCurrentProfile | undefined): void {
+    this.loadWatch?.stop();
+    this.loadWatch = undefined;
     this.currentProfile = profile;
+    if (profile) {
+      this.loadWatch = new LoadWatcher(`GAUGENN_SIM_ID=${this.simId}\0`, profile.busyWhile, () => this.applyCurrent());
+      this.loadWatch.start();
+    }
     this.applyCurrent();
   }
 
   private applyCurrent(): void {
     const p = this.currentProfile;
-    this.sandbox.setCurrent(p ? (this.busy > 0 ? p.busyUa : p.idleUa) : this.battery.currentUa);
+    const busy = this.busy > 0 || this.loadWatch?.isBusy === true;
+    this.sandbox.setCurrent(p ? (busy ? p.busyUa : p.idleUa) : this.battery.currentUa);
   }
 
   /**
@@ -288,6 +329,12 @@ export class AdbDeviceSimulator extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     this.stopCooling();
+    this.loadWatch?.stop();
+    const control = this.control;
+    if (control) {
+      control.closeAllConnections();
+      await new Promise<void>((res) => control.close(() => res()));
+    }
     await this.unplug({ keepPower: true });
     killTagged(this.simId);
     if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });

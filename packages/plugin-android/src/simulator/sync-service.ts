@@ -181,6 +181,16 @@ async function serve(stream: DeviceStream, reader: ByteReader, ctx: SyncContext)
 }
 
 async function receiveFile(stream: DeviceStream, reader: ByteReader, ctx: SyncContext, arg: string): Promise<void> {
+  const file = sandboxPath(ctx.root, arg.slice(0, Math.max(0, arg.lastIndexOf(','))) || arg);
+  try {
+    await receiveInto(stream, reader, ctx, arg);
+  } finally {
+    // A transfer cut short (unplugged, bad DATA) leaves no half file behind.
+    await fsp.rm(`${file}.sync-tmp`, { force: true }).catch(() => {});
+  }
+}
+
+async function receiveInto(stream: DeviceStream, reader: ByteReader, ctx: SyncContext, arg: string): Promise<void> {
   const comma = arg.lastIndexOf(',');
   const androidPath = comma >= 0 ? arg.slice(0, comma) : arg;
   const mode = comma >= 0 ? Number(arg.slice(comma + 1)) : 0o100644;
@@ -197,48 +207,47 @@ async function receiveFile(stream: DeviceStream, reader: ByteReader, ctx: SyncCo
   const linkTarget: Buffer[] = [];
   let bytes = 0;
   let first = true;
-  // Read DATA chunks until DONE, even after an error, so the stream stays in step.
-  for (;;) {
-    const head = await reader.read(8);
-    const id = head.toString('latin1', 0, 4);
-    const n = head.readUInt32LE(4);
-    if (id === 'DONE') {
-      try {
-        if (!error && isLink) {
-          await fsp.rm(file, { force: true });
-          await fsp.symlink(Buffer.concat(linkTarget).toString('utf8'), file);
-        } else if (!error && handle) {
-          await handle.close();
-          handle = undefined;
-          await fsp.chmod(`${file}.sync-tmp`, mode & 0o7777);
-          await fsp.rename(`${file}.sync-tmp`, file);
-          await fsp.utimes(file, n, n);
+  try {
+    // Read DATA chunks until DONE, even after an error, so the stream stays in step.
+    for (;;) {
+      const head = await reader.read(8);
+      const id = head.toString('latin1', 0, 4);
+      const n = head.readUInt32LE(4);
+      if (id === 'DONE') {
+        try {
+          if (!error && isLink) {
+            await fsp.rm(file, { force: true });
+            await fsp.symlink(Buffer.concat(linkTarget).toString('utf8'), file);
+          } else if (!error && handle) {
+            await handle.close();
+            handle = undefined;
+            await fsp.chmod(`${file}.sync-tmp`, mode & 0o7777);
+            await fsp.rename(`${file}.sync-tmp`, file);
+            await fsp.utimes(file, n, n);
+          }
+        } catch (err) {
+          error ??= (err as Error).message;
         }
-      } catch (err) {
-        error ??= (err as Error).message;
+        stream.write(error ? fail(error) : packet('OKAY', 0));
+        if (!error) ctx.pushed?.(androidPath, bytes);
+        return;
       }
-      await handle?.close().catch(() => {});
-      stream.write(error ? fail(error) : packet('OKAY', 0));
-      if (!error) ctx.pushed?.(androidPath, bytes);
-      return;
+      if (id !== 'DATA') throw new Error(`unexpected ${JSON.stringify(id)} in SEND`);
+      if (n > SYNC_DATA_MAX) throw new Error('oversize data message');
+      let data = await reader.read(n);
+      bytes += n;
+      if (first && !isLink) data = hostShebang(data);
+      first = false;
+      if (error) continue;
+      try {
+        if (isLink) linkTarget.push(data);
+        else await handle!.write(data);
+      } catch (err) {
+        error = (err as Error).message;
+      }
     }
-    if (id !== 'DATA') throw new Error(`unexpected ${JSON.stringify(id)} in SEND`);
-    if (n > SYNC_DATA_MAX) {
-      await handle?.close().catch(() => {});
-      await fsp.rm(`${file}.sync-tmp`, { force: true });
-      throw new Error('oversize data message');
-    }
-    let data = await reader.read(n);
-    bytes += n;
-    if (first && !isLink) data = hostShebang(data);
-    first = false;
-    if (error) continue;
-    try {
-      if (isLink) linkTarget.push(data);
-      else await handle!.write(data);
-    } catch (err) {
-      error = (err as Error).message;
-    }
+  } finally {
+    await handle?.close().catch(() => {});
   }
 }
 
