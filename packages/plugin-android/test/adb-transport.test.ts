@@ -62,6 +62,21 @@ describe('exec over the legacy shell service', () => {
     expect((await t.exec('printf', ['no newline'])).stdout).toBe('no newline');
   });
 
+  it('commands running at once, on one device and on two, each get their own output and exit code', async () => {
+    const other = await AdbDeviceSimulator.start({ profile: 'sm7125' });
+    try {
+      const { gauge } = await gaugeWithAndroid();
+      const [d2] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: other.address })) as AdbDevice[];
+      const runs = Array.from({ length: 12 }, (_, i) => (i % 2 ? d2! : device).transport.exec('sh', ['-c', `sleep 0.${(i * 7) % 5}; echo run${i}; exit ${i}`]));
+      const results = await Promise.all(runs);
+      expect(results.map((r) => r.exitCode)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 12 }, (_, i) => `run${i}\n`));
+    } finally {
+      await adb.adb(['disconnect', other.address]);
+      await other.close();
+    }
+  });
+
   it('a command line longer than an old device takes in one message still runs (through a pushed script)', async () => {
     const old = await AdbDeviceSimulator.start({ profile: 'sm7125', maxPayload: 4096 });
     try {
