@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { EventEmitter } from 'node:events';
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransportConnection, type DeviceStream } from './stream-mux.js';
@@ -15,7 +15,7 @@ import { startShell, type SimCommand } from './shell-service.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
 import { startControlServer } from './control-server.js';
-import { LoadWatcher } from './load-watch.js';
+import { LoadWatcher, killTagged } from './phone-processes.js';
 import { SIM_PROFILES, coreCount, type SimBattery, type SimDeviceProfile } from './profiles.js';
 
 /** Options of {@link AdbDeviceSimulator.start}. */
@@ -336,7 +336,7 @@ export class AdbDeviceSimulator extends EventEmitter {
       await new Promise<void>((res) => control.close(() => res()));
     }
     await this.unplug({ keepPower: true });
-    killTagged(this.simId);
+    killTagged(`GAUGENN_SIM_ID=${this.simId}\0`);
     if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });
   }
 
@@ -417,24 +417,5 @@ export class AdbDeviceSimulator extends EventEmitter {
         this.emit('commandEnd', cmd);
       },
     };
-  }
-}
-
-/** Kill every host process whose environment carries this simulator's id (Linux /proc; elsewhere a no-op). */
-function killTagged(simId: string): void {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return;
-  }
-  const tag = `GAUGENN_SIM_ID=${simId}\0`;
-  for (const pid of pids) {
-    if (Number(pid) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(tag)) process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // gone, or not ours
-    }
   }
 }
