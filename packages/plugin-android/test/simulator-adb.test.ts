@@ -137,6 +137,17 @@ describe('ADB device simulator through the real adb server', () => {
     expect((await sh(phone, 'sha256sum /data/local/tmp/gaugenn/big.bin')).split(/\s+/)).toEqual([sha(data), '/data/local/tmp/gaugenn/big.bin', '']);
   });
 
+  it('push to a missing folder with a trailing slash fails as on a phone; adb install (push install) succeeds', async () => {
+    const f = join(work, 'app.apk');
+    writeFileSync(f, randomBytes(1000));
+    const r = await server.adb(['-s', phone.address, 'push', f, '/sdcard/NoSuchDir/']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("remote couldn't create file: Is a directory");
+    const inst = await server.adb(['-s', phone.address, 'install', f]);
+    expect(inst.stdout).toContain('Success');
+    expect(phone.toolCalls('pm').at(-1)?.args[0]).toBe('install');
+  });
+
   it('runs a pushed host script by its Android path after chmod +x, with LD_LIBRARY_PATH recorded', async () => {
     const script = join(work, 'runner.sh');
     writeFileSync(script, '#!/bin/sh\necho "runner got $# args: $*"\necho "lib=$LD_LIBRARY_PATH"\n');
