@@ -142,7 +142,7 @@ describe('ADB device simulator through the real adb server', () => {
     writeFileSync(f, randomBytes(1000));
     const r = await server.adb(['-s', phone.address, 'push', f, '/sdcard/NoSuchDir/']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("remote couldn't create file: Is a directory");
+    expect(r.stdout + r.stderr).toContain("remote couldn't create file: Is a directory");
     const inst = await server.adb(['-s', phone.address, 'install', f]);
     expect(inst.stdout).toContain('Success');
     expect(phone.toolCalls('pm').at(-1)?.args[0]).toBe('install');
