@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdbDeviceSimulator } from '../src/index.js';
 import { startAdbServer, type PrivateAdbServer } from '../../../test-support/adb-server.js';
+import { fixture, missing } from '../../../test-support/fixtures.js';
 
 let server: PrivateAdbServer;
 let phone: AdbDeviceSimulator;
@@ -106,6 +107,25 @@ describe('ADB device simulator through the real adb server', () => {
     expect(Number(await sh(phone, 'cat /sys/class/thermal/thermal_zone1/temp'))).toBe(34_200);
     phone.setCpuFreq(7, 1_497_600);
     expect((await sh(phone, 'cat /sys/devices/system/cpu/cpu7/cpufreq/scaling_cur_freq')).trim()).toBe('1497600');
+  });
+
+  const captured = fixture('android/benchmark_model_outputs/05_cli_gpu_opencl_full_delegation_tf_issue43541.txt');
+  it.skipIf(missing(captured))('a replaying stand-in prints a captured benchmark_model output, logs to logcat and records its arguments', async () => {
+    const output = readFileSync(captured);
+    phone.installReplay('/data/local/tmp/gaugenn/benchmark_model', {
+      output,
+      runMs: 300,
+      exitCode: 0,
+      logcat: [{ tag: 'tflite', message: 'Created TensorFlow Lite delegate for GPU.' }],
+    });
+    await sh(phone, 'logcat -c');
+    const out = await server.adb(['-s', phone.address, 'shell', 'taskset f0 /data/local/tmp/gaugenn/benchmark_model --graph=/data/local/tmp/gaugenn/m.tflite --use_gpu=true; echo __EXIT__$?']);
+    expect(out.stdout).toBe(`${output.toString()}__EXIT__0\n`);
+    expect(phone.toolCalls('benchmark_model').at(-1)?.args).toEqual(['--graph=/data/local/tmp/gaugenn/m.tflite', '--use_gpu=true']);
+    expect(phone.toolCalls('taskset').at(-1)?.args).toEqual(['f0', '/data/local/tmp/gaugenn/benchmark_model', '--graph=/data/local/tmp/gaugenn/m.tflite', '--use_gpu=true']);
+    expect(await sh(phone, 'logcat -d -s tflite')).toMatch(/ I tflite  : Created TensorFlow Lite delegate for GPU\.\n$/);
+    phone.installReplay('failing_tool', { output: 'ERROR: boom\n', exitCode: 3 });
+    expect(await sh(phone, 'failing_tool; echo "rc=$?"')).toBe('ERROR: boom\nrc=3\n');
   });
 
   it('merges stderr into the output and carries no exit code (legacy shell:)', async () => {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransportConnection, type DeviceStream } from './stream-mux.js';
 import { startShell, type SimCommand } from './shell-service.js';
+import { replayScript } from './shims.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
 import { startControlServer } from './control-server.js';
@@ -54,6 +55,17 @@ export interface SimCurrentProfile {
   idleUa: number;
   busyUa: number;
   busyWhile: RegExp;
+}
+
+/** A replaying runner stand-in, for {@link AdbDeviceSimulator.installReplay}. */
+export interface SimReplay {
+  /** What it prints (stdout and stderr are one stream on the phone). */
+  output: string | Buffer;
+  /** How long a run takes before the output appears (ms). */
+  runMs?: number;
+  exitCode?: number;
+  /** Logcat lines it appends when it starts (e.g. tag `tflite`, the delegate lines). */
+  logcat?: { tag: string; message: string; priority?: 'V' | 'D' | 'I' | 'W' | 'E' | 'F' }[];
 }
 
 /** One call of a shim tool (getprop, taskset, input, …) as recorded by the sandbox. */
@@ -262,6 +274,22 @@ export class AdbDeviceSimulator extends EventEmitter {
     return androidPath;
   }
 
+  /**
+   * Install a replaying stand-in for a runner (e.g. `benchmark_model` printing a captured output): each run is
+   * recorded (`toolCalls(basename)`, arguments with Android paths), appends `logcat` lines, takes `runMs`, prints
+   * `output` and exits with `exitCode`. Returns the Android path.
+   */
+  installReplay(pathOrName: string, replay: SimReplay): string {
+    const androidPath = pathOrName.includes('/') ? pathOrName : `/system/bin/${pathOrName}`;
+    const name = androidPath.slice(androidPath.lastIndexOf('/') + 1);
+    const key = `replays/${androidPath.replace(/[^\w.-]+/g, '_')}`;
+    this.sandbox.write('state', `${key}.out`, replay.output);
+    const lines = (replay.logcat ?? []).map((l) => `${l.priority ?? 'I'}\t${l.tag}\t${l.message.replace(/[\t\n]/g, ' ')}\n`).join('');
+    this.sandbox.write('state', `${key}.logcat`, lines);
+    const script = replayScript(this.sandbox.state, name, join(this.sandbox.state, `${key}.out`), join(this.sandbox.state, `${key}.logcat`), replay.runMs ?? 0, replay.exitCode ?? 0);
+    return this.installTool(androidPath, script);
+  }
+
   /** Set a system property as `setprop` would (also `ro.*`). */
   setProp(key: string, value: string): void {
     const lines = this.sandbox.read('state', 'props').split('\n').filter((l) => l && !l.startsWith(`${key}=`));
@@ -279,12 +307,14 @@ export class AdbDeviceSimulator extends EventEmitter {
   /** Calls of the shim tools so far (getprop, taskset with its mask, input keyevent, svc, settings, logcat, …). */
   toolCalls(tool?: string): SimToolCall[] {
     const raw = readFileSync(join(this.sandbox.state, 'events'), 'utf8');
+    const root = this.sandbox.root;
     return raw
       .split('\x1e\n')
       .filter(Boolean)
       .map((r) => {
         const [at, t, ...args] = r.split('\x1f');
-        return { at: Number(at), tool: t ?? '', args };
+        // Arguments reached the tool with sandbox paths: show them as the phone's.
+        return { at: Number(at), tool: t ?? '', args: args.map((a) => a.split(`${root}/`).join('/')) };
       })
       .filter((c) => !tool || c.tool === tool);
   }
