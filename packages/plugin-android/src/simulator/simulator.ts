@@ -57,6 +57,17 @@ export interface SimCurrentProfile {
   busyWhile: RegExp;
 }
 
+/** Heating under load, for {@link AdbDeviceSimulator.setThermalProfile}. */
+export interface SimThermalProfile {
+  busyWhile: RegExp;
+  riseCPerS: number;
+  coolCPerS: number;
+  /** Ceiling while busy (default 95 °C). */
+  maxC?: number;
+  /** Zones that react (index, type, type prefix or `all`, the default). */
+  zones?: number | string;
+}
+
 /** A replaying runner stand-in, for {@link AdbDeviceSimulator.installReplay}. */
 export interface SimReplay {
   /** What it prints (stdout and stderr are one stream on the phone). */
@@ -98,6 +109,8 @@ export class AdbDeviceSimulator extends EventEmitter {
   private powerBeforeUnplug: boolean | undefined;
   private coolTimer: NodeJS.Timeout | undefined;
   private loadWatch: LoadWatcher | undefined;
+  private thermalWatch: LoadWatcher | undefined;
+  private thermalTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly opts: AdbSimulatorOptions) {
     super();
@@ -204,6 +217,37 @@ export class AdbDeviceSimulator extends EventEmitter {
   private stopCooling(): void {
     if (this.coolTimer) clearInterval(this.coolTimer);
     this.coolTimer = undefined;
+  }
+
+  /**
+   * Let the phone warm up under load and cool when idle: while a process matching `busyWhile` runs, the zones
+   * (default: all) rise by `riseCPerS` up to `maxC`; otherwise they fall by `coolCPerS` towards their resting
+   * temperatures. `undefined` stops it (temperatures stay where they are).
+   */
+  setThermalProfile(profile: SimThermalProfile | undefined): void {
+    this.thermalWatch?.stop();
+    this.thermalWatch = undefined;
+    if (this.thermalTimer) clearInterval(this.thermalTimer);
+    this.thermalTimer = undefined;
+    if (!profile) return;
+    this.stopCooling();
+    const watch = new LoadWatcher(`GAUGENN_SIM_ID=${this.simId}\0`, profile.busyWhile, () => {});
+    watch.start();
+    this.thermalWatch = watch;
+    const zones = this.zoneIndexes(profile.zones ?? 'all');
+    let last = Date.now();
+    this.thermalTimer = setInterval(() => {
+      const now = Date.now();
+      const dt = (now - last) / 1000;
+      last = now;
+      for (const i of zones) {
+        const t = this.sandbox.zoneTemp(i);
+        const rest = this.profile.thermal[i]!.tempC;
+        const next = watch.isBusy ? Math.min(profile.maxC ?? 95, t + profile.riseCPerS * dt) : Math.max(rest, t - profile.coolCPerS * dt);
+        if (next !== t) this.sandbox.setZoneTemp(i, next);
+      }
+    }, 100);
+    this.thermalTimer.unref();
   }
 
   /** Set `scaling_cur_freq` (kHz) of one CPU or all of them, e.g. to show a throttled phone. */
@@ -360,6 +404,7 @@ export class AdbDeviceSimulator extends EventEmitter {
     this.closed = true;
     this.stopCooling();
     this.loadWatch?.stop();
+    this.setThermalProfile(undefined);
     const control = this.control;
     if (control) {
       control.closeAllConnections();
