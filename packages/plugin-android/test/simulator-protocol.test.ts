@@ -144,8 +144,9 @@ describe('simulator control', () => {
     }
   });
 
-  it('app_process says that a stand-in is needed', async () => {
-    const s = await AdbDeviceSimulator.start();
+  it('app_process says that a stand-in is needed; the model is configurable', async () => {
+    const s = await AdbDeviceSimulator.start({ model: 'Pixel 7', profile: 'sm7125' });
+    expect(s.banner).toBe('device::ro.product.name=a52qnsxx;ro.product.model=Pixel 7;ro.product.device=a52q;features=fixed_push_mkdir');
     try {
       const h = await RawHost.open(s.port);
       h.send(CNXN, 0x01000001, 1 << 20, Buffer.from('host::\0'));
