@@ -102,6 +102,12 @@ export class AdbTransport implements Transport {
     return r.output;
   }
 
+  /**
+   * Run a program on the device. Arguments, cwd and env are quoted for sh; stdin is /dev/null unless `input` is
+   * given. The legacy shell service merges the streams, so `stdout` holds both in the device's order and `stderr`
+   * is empty. A timeout gives `timedOut: true` (exit code -1) after killing the command on the device; an abort is
+   * INTERRUPTED; a device that goes away is DEVICE_LOST.
+   */
   async exec(command: string, args: string[], o: ExecOptions = {}): Promise<ExecResult> {
     let stdin = ' < /dev/null';
     let inputFile: string | undefined;
