@@ -123,6 +123,24 @@ describe('ADB device simulator through adbkit', () => {
     expect(await read()).toBe(b.batteryState().currentUa);
   });
 
+  it('a thermal profile warms the phone while a matching process runs and cools it after', async () => {
+    b.installReplay('burn', { output: 'done\n', runMs: 1500 });
+    b.setThermalProfile({ busyWhile: /\bburn\b/, riseCPerS: 10, coolCPerS: 20, zones: 'cpu' });
+    try {
+      const rest = b.zoneTemp('cpu-1-0-usr');
+      const run = shell(b, 'burn');
+      await sleep(1000);
+      const hot = Number(await shell(b, 'cat /sys/class/thermal/thermal_zone4/temp')) / 1000;
+      expect(hot).toBeGreaterThan(rest + 3);
+      expect(b.zoneTemp('battery')).toBe(28.4); // not a cpu zone
+      expect(await run).toBe('done\n');
+      for (let i = 0; i < 50 && b.zoneTemp('cpu-1-0-usr') > rest; i++) await sleep(100);
+      expect(b.zoneTemp('cpu-1-0-usr')).toBe(rest);
+    } finally {
+      b.setThermalProfile(undefined);
+    }
+  });
+
   it('unplug shows offline in listDevices at once; trackDevices only reports the reconnect (adb 1.0.41)', async () => {
     const tracker = await client.trackDevices();
     const seen: string[] = [];
