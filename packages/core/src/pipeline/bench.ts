@@ -1,7 +1,7 @@
 import { runJob, type ProtocolOptions } from '../bench/run-jobs.js';
 import type { Device } from '../device/types.js';
 import type { Gauge } from '../gauge.js';
-import { summarise } from '../report/stats.js';
+import { summarise } from '../stats/latency-stats.js';
 import type { JobRow, Store } from '../store/store.js';
 
 /** What planning found: devices connected, jobs added, and models no runner could take. */
