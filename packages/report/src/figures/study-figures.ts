@@ -48,7 +48,7 @@ export function layerCompositionByModalityFigure(data: ReportData): Figure {
     id, title, caption,
     spec: spec({
       data: { values },
-      facet: { row: { field: 'modality', type: 'nominal', title: 'Modality' } },
+      facet: { row: { field: 'modality', type: 'nominal', title: 'Modality', header: { labelAngle: 0, labelAlign: 'left' } } },
       spec: {
         width: 480,
         height: { step: 22 },
@@ -223,7 +223,7 @@ export function foundInAppsFigure(data: ReportData): Figure {
     id, title, caption,
     spec: spec({
       data: { values },
-      facet: { row: { field: 'kind', type: 'nominal', title: null } },
+      facet: { row: { field: 'kind', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
       spec: {
         width: 420, height: { step: 20 },
         mark: { type: 'bar' },
@@ -233,7 +233,7 @@ export function foundInAppsFigure(data: ReportData): Figure {
           color: { field: 'kind', type: 'nominal', legend: null },
         },
       },
-      resolve: { scale: { y: 'independent' } },
+      resolve: { scale: { y: 'independent', x: 'independent' } },
     }),
   };
 }
@@ -370,10 +370,17 @@ export function lineageGraphFigure(data: ReportData): Figure {
   const id = 'lineage-graph';
   const title = 'Lineage graph';
   const caption = 'Models (one node per content hash, named by one occurrence app!/path) joined when they are identical copies, fine-tuned variants (all but a few weight tensors shared, the differing ones at the head) or related (a shared backbone). Trivial tensors never join models.';
-  const pairs = (data.lineage ?? []).filter((p) => p.a.sha256 !== p.b.sha256 || p.a.name !== p.b.name);
+  const pairs = data.lineage ?? [];
   if (!pairs.length) return { id, title, caption, emptyNote: 'No two models are identical or share weight tensors.' };
-  // A node per occurrence name for identical copies (same hash, other apps), per hash otherwise.
-  const key = (m: { name: string; sha256: string }) => m.name;
+  // A node per (occurrence name, content): identical copies in other apps are nodes of their own, and two
+  // versions of a model at the same app!/path (an update) are told apart by their hash prefix.
+  const key = (m: { name: string; sha256: string }) => `${m.name}#${m.sha256}`;
+  const shas = new Map<string, Set<string>>();
+  for (const m of pairs.flatMap((p) => [p.a, p.b])) shas.set(m.name, (shas.get(m.name) ?? new Set()).add(m.sha256));
+  const labelOf = (k: string) => {
+    const [name, sha] = [k.slice(0, k.lastIndexOf('#')), k.slice(k.lastIndexOf('#') + 1)];
+    return (shas.get(name)?.size ?? 0) > 1 ? `${shortenPath(name, 40)} [${sha.slice(0, 8)}]` : shortenPath(name, 40);
+  };
   const names = [...new Set(pairs.flatMap((p) => [key(p.a), key(p.b)]))].sort();
   const pos = new Map(names.map((n, i) => {
     const t = (2 * Math.PI * i) / names.length;
@@ -381,18 +388,27 @@ export function lineageGraphFigure(data: ReportData): Figure {
   }));
   const values = [
     ...pairs.map((p) => ({ type: 'edge', relation: p.relation, x: pos.get(key(p.a))!.x, y: pos.get(key(p.a))!.y, x2: pos.get(key(p.b))!.x, y2: pos.get(key(p.b))!.y, label: `${p.a.name} — ${p.b.name}`, shared: p.sharedTensors })),
-    ...names.map((n) => ({ type: 'node', relation: null, x: pos.get(n)!.x, y: pos.get(n)!.y, x2: null, y2: null, label: shortenPath(n, 40), shared: null })),
+    ...names.map((n) => ({ type: 'node', relation: null, x: pos.get(n)!.x, y: pos.get(n)!.y, x2: null, y2: null, label: labelOf(n), shared: null })),
   ];
-  const axis = { scale: { domain: [-1.9, 1.9] }, axis: null };
+  const xs = { scale: { domain: [-2.6, 2.6] }, axis: null };
+  const ys = { scale: { domain: [-1.25, 1.25] }, axis: null };
+  const at = { x: { field: 'x', type: 'quantitative', ...xs }, y: { field: 'y', type: 'quantitative', ...ys } };
+  // Labels point away from the circle: right of nodes on the right half, left of nodes on the left half.
+  const label = (side: 'left' | 'right') => ({
+    transform: [{ filter: `datum.type === 'node' && datum.x ${side === 'right' ? '>=' : '<'} 0` }],
+    mark: { type: 'text', align: side === 'right' ? 'left' : 'right', dx: side === 'right' ? 7 : -7, fontSize: 10 },
+    encoding: { ...at, text: { field: 'label' } },
+  });
   return {
     id, title, caption,
     spec: spec({
       data: { values },
-      width: 560, height: 480,
+      width: 820, height: Math.max(360, names.length * 18),
       layer: [
-        { transform: [{ filter: "datum.type === 'edge'" }], mark: { type: 'rule', strokeWidth: 2, opacity: 0.8 }, encoding: { x: { field: 'x', type: 'quantitative', ...axis }, y: { field: 'y', type: 'quantitative', ...axis }, x2: { field: 'x2' }, y2: { field: 'y2' }, color: { field: 'relation', type: 'nominal', title: 'Relation', scale: { domain: ['identical', 'fine-tuned', 'related'], range: ['#1f77b4', '#ff7f0e', '#9467bd'] } } } },
-        { transform: [{ filter: "datum.type === 'node'" }], mark: { type: 'circle', size: 80, color: '#333' }, encoding: { x: { field: 'x', type: 'quantitative', ...axis }, y: { field: 'y', type: 'quantitative', ...axis } } },
-        { transform: [{ filter: "datum.type === 'node'" }], mark: { type: 'text', dy: -9, fontSize: 10 }, encoding: { x: { field: 'x', type: 'quantitative', ...axis }, y: { field: 'y', type: 'quantitative', ...axis }, text: { field: 'label' } } },
+        { transform: [{ filter: "datum.type === 'edge'" }], mark: { type: 'rule', strokeWidth: 2, opacity: 0.8 }, encoding: { ...at, x2: { field: 'x2' }, y2: { field: 'y2' }, color: { field: 'relation', type: 'nominal', title: 'Relation', scale: { domain: ['identical', 'fine-tuned', 'related'], range: ['#1f77b4', '#ff7f0e', '#9467bd'] } } } },
+        { transform: [{ filter: "datum.type === 'node'" }], mark: { type: 'circle', size: 80, color: '#333' }, encoding: at },
+        label('right'),
+        label('left'),
       ],
     }),
   };
