@@ -148,27 +148,25 @@ export function energyFigure(data: ReportData): Figure {
     const device = devs.get(e.device) ?? e.device;
     if (e.perInferenceJ !== undefined && e.perInferenceJ > 0) values.push({ device, measure: 'Energy per inference (J)', value: e.perInferenceJ });
     if (e.powerW !== undefined && e.powerW > 0) values.push({ device, measure: 'Power (W)', value: e.powerW });
-    if (e.macsPerJ !== undefined && e.macsPerJ > 0) values.push({ device, measure: 'Efficiency (MACs per J)', value: e.macsPerJ });
+    if (e.macsPerJ !== undefined && e.macsPerJ > 0) values.push({ device, measure: 'Efficiency (MACs (multiply-accumulates) per J)', value: e.macsPerJ });
   }
   if (!values.length) return { id, title, caption, emptyNote: 'Energy was not measured: the store holds no energy rows (run bench with an energy source).' };
-  return {
-    id, title, caption,
-    spec: spec({
-      data: { values },
-      facet: { column: { field: 'measure', type: 'nominal', title: null } },
-      spec: {
-        width: 260, height: 200,
-        transform: [{ density: 'value', groupby: ['device', 'measure'], as: ['value', 'density'] }],
-        mark: { type: 'area', opacity: 0.5, line: true },
-        encoding: {
-          x: { field: 'value', type: 'quantitative', axis: { format: '~s', title: 'Value' } },
-          y: { field: 'density', type: 'quantitative', title: 'Density' },
-          color: { field: 'device', type: 'nominal', title: 'Device' },
-        },
-      },
-      resolve: { scale: { x: 'independent', y: 'independent' } },
-    }),
-  };
+  // One panel per measure, each with its own density: a shared extent would squash joules beside MACs per joule.
+  const panel = (measure: string, format: string) => ({
+    width: 260, height: 200,
+    title: { text: measure, fontSize: 12 },
+    transform: [{ filter: { field: 'measure', equal: measure } }, { density: 'value', groupby: ['device'], as: ['value', 'density'] }],
+    mark: { type: 'area', opacity: 0.5, line: true },
+    encoding: {
+      x: { field: 'value', type: 'quantitative', axis: { format, title: measure } },
+      y: { field: 'density', type: 'quantitative', title: 'Density', axis: { format: '~g' } },
+      color: { field: 'device', type: 'nominal', title: 'Device' },
+    },
+  });
+  const panels = ([['Energy per inference (J)', '~g'], ['Power (W)', '~g'], ['Efficiency (MACs (multiply-accumulates) per J)', '~s']] as const)
+    .filter(([m]) => values.some((v) => v.measure === m))
+    .map(([m, f]) => panel(m, f));
+  return { id, title, caption, spec: spec({ data: { values }, hconcat: panels }) };
 }
 
 /** Figure 7: apps that call cloud ML APIs, per app category. */
