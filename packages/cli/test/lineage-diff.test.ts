@@ -8,7 +8,7 @@ import { buildZip, writeZip } from '@gaugenn/core';
 import { writeManifest } from '@gaugenn/plugin-android';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -160,5 +160,35 @@ describe('gaugenn diff', () => {
     expect(bad.exitCode).not.toBe(0);
     expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'INPUT_NOT_FOUND' });
     expect(JSON.parse(bad.stdout).error.message).toContain('Known: 2024, 2025');
+  });
+});
+
+describe('gaugenn report: modality and task with their evidence', () => {
+  it.skipIf(absent)('names the label file beside a classifier as the evidence of its task; needs no install', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gaugenn-task-'));
+    const labels = ['background', ...Array.from({ length: 1000 }, (_, i) => `class_${i}`)].join('\n');
+    await writeZip(join(cwd, 'cls.apk'), [
+      { name: 'AndroidManifest.xml', data: writeManifest({ package: 'com.cls', versionCode: 1, versionName: '1', minSdk: 24, targetSdk: 34 }), method: 'deflate' },
+      { name: 'assets/ml/mobilenet.tflite', data: readFileSync(fixture(MODEL)), method: 'store' },
+      { name: 'assets/ml/labels.txt', data: Buffer.from(labels), method: 'deflate' },
+    ]);
+    await run(['extract', '--snapshot', 's1', '--category', 'photography', 'cls.apk', '--json'], cwd);
+    await run(['analyze', '--json'], cwd);
+    const r = JSON.parse(await run(['report', '--out', 'rep', '--json'], cwd));
+    expect(r.html).toBe(join(cwd, 'rep', 'index.html'));
+    for (const t of ['models', 'apps', 'measurements', 'samples', 'devices', 'lineage', 'snapshots', 'diff', 'energy', 'campaigns']) {
+      expect(r.csv).toContain(join(cwd, 'rep', `${t}.csv`));
+      expect(r.json).toContain(join(cwd, 'rep', `${t}.json`));
+    }
+    const [m] = JSON.parse(readFileSync(join(cwd, 'rep', 'models.json'), 'utf8'));
+    expect(m).toMatchObject({ modality: 'image', task: 'classification' });
+    expect(m.taskEvidence[0]).toMatch(/^label file assets\/ml\/labels\.txt \(1001 labels\) matches output .* 1x1001 uint8$/);
+    expect(m.modalityEvidence).toMatch(/128×128 pixels, 3 channel/);
+    const [a] = JSON.parse(readFileSync(join(cwd, 'rep', 'apps.json'), 'utf8'));
+    expect(a).toMatchObject({ package: 'com.cls', snapshot: 's1', category: 'photography' });
+    // Each figure's data lies beside the report; the ones with data have their SVG too.
+    expect(existsSync(join(cwd, 'rep', 'figures', 'models-by-framework.csv'))).toBe(true);
+    expect(readFileSync(join(cwd, 'rep', 'figures', 'models-by-framework.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(readFileSync(join(cwd, 'rep', 'index.html'), 'utf8')).toContain('label file assets/ml/labels.txt (1001 labels)');
   });
 });
