@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportData } from '../data/report-data.js';
 import { summarise } from '@gaugenn/core';
-import { CONFIG, doneJobs, type Figure } from './figures.js';
+import { CONFIG, type Figure } from './figures.js';
 import { deviceLabels, modelLabels, shortenPath } from './labels.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';

@@ -6,7 +6,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CATEGORIES, summariseJob } from '@gaugenn/core';
+import { summariseJob } from '@gaugenn/core';
 import type { ReportApp, ReportData, ReportDevice, ReportMeasurement, ReportModel } from '../data/report-data.js';
 import { escapeHtml as esc } from './escape.js';
 import { buildFigures, figureRows, type Figure } from '../figures/figures.js';
