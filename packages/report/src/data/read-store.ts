@@ -1,5 +1,5 @@
 import {
-  appRecords, energyRecords, jobRecords, lineagePairs, snapshotDiff, snapshotNames, summarise,
+  appName, appRecords, energyRecords, jobRecords, lineagePairs, snapshotDiff, snapshotNames, summarise,
   type CodeFinding, type Gauge, type Store,
 } from '@gaugenn/core';
 import { LABEL_FINDING } from '../characterise/label-files.js';
@@ -50,6 +50,9 @@ export function readReportData(gauge: Gauge, store: Store, title = 'gaugeNN repo
       if (near.length) labels.set(m.sha256, [...(labels.get(m.sha256) ?? []), ...near]);
     }
   }
+  // A model's app count is of distinct apps (by package), so an app seen in two snapshots counts once.
+  const shippedBy = new Map<string, Set<string>>();
+  for (const a of apps) for (const m of a.models) shippedBy.set(m.sha256, (shippedBy.get(m.sha256) ?? new Set()).add(appName(a)));
   const services = new Map(gauge.codeSignatures.filter((c) => c.service).map((c) => [c.id, c.service!]));
   const snaps = snapshotNames(store);
   const diffs: ReportDiff[] = [];
@@ -74,7 +77,7 @@ export function readReportData(gauge: Gauge, store: Store, title = 'gaugeNN repo
       const mod = modalityEvidence(m.modality ?? 'unknown', inputs, m.metadata);
       const task = analysed ? taskOf(m.modality ?? 'unknown', inputs, outputs, m.metadata, labels.get(m.sha256)) : { value: 'unknown', evidence: ['not analysed'] };
       return {
-        sha256: m.sha256, name: m.firstPath, framework: m.framework, apps: m.apps, bytes: m.bytes, macs: m.macs ?? 0, flops: m.flops ?? 0,
+        sha256: m.sha256, name: m.firstPath, framework: m.framework, apps: shippedBy.get(m.sha256)?.size ?? m.apps, bytes: m.bytes, macs: m.macs ?? 0, flops: m.flops ?? 0,
         params: m.params ?? 0, weightBytes: m.weightBytes ?? 0, layerCount: m.layerCount ?? 0, modality: m.modality ?? 'unknown',
         quantization: m.quantization ?? 'unknown', categories: m.categories ?? {}, categoryMacs: m.categoryMacs ?? {},
         inputs: inputs.map(shape).join(', '), outputs: outputs.map(shape).join(', '), analysed,

@@ -249,7 +249,12 @@ const DEFINITIONS = `
 <dt>Latency</dt><dd>Wall time of one inference on the device, as the runtime's own benchmark reports it; warm-up runs are excluded. Every timed sample is kept (<code>samples.csv</code>).</dd>
 <dt>Median, p10, p90</dt><dd>Over all timed samples of a job, by linear interpolation between closest ranks (numpy's default), so they can be re-derived from <code>samples.csv</code>. Std is the sample standard deviation (n − 1).</dd>
 <dt>Temperatures</dt><dd>Hottest thermal zone of the device just before the warm-up and just after the last timed run.</dd>
-<dt>Model</dt><dd>A unique file content (sha256); “Apps” counts its occurrences across the corpus. The name is the first path it was seen at.</dd>
+<dt>Model</dt><dd>A unique file content (sha256); “Apps” counts the distinct apps (by package) that ship it, over every snapshot. The name is the first path it was seen at.</dd>
+<dt>Modality, task</dt><dd>What the model takes in (from its input shapes, dtypes and metadata) and a hint of what it does (detection, segmentation, landmarks, classification, OCR, super-resolution, speech, embedding), each with the evidence that decided it: output shapes and names, metadata, and label files found beside the model. Open a cell to read it.</dd>
+<dt>Lineage</dt><dd><i>identical</i>: the same content in several apps, containers or names, or different files whose non-trivial weight tensors are all the same; <i>fine-tuned</i>: all but a few (at most 3, or 10 % of the larger model) non-trivial weight tensors shared, the differing ones in the last quarter of the model (its head); <i>related</i>: some shared, more differs. Tensors are compared by the sha256 of their bytes; trivial tensors (all zeros, scalars, fewer than 64 elements) never relate two models.</dd>
+<dt>Aggregate job</dt><dd>The runtime printed only summary statistics (count, mean, std, min, max, median, p5, p95), no samples: shown as “agg <i>count</i>” with its median and p95, never as samples.</dd>
+<dt>Backend truth</dt><dd>What the runtime reported doing with the delegate a backend asks for: nodes delegated of all nodes, partitions, and warnings when part (or none) of the model ran on it.</dd>
+<dt>Snapshot</dt><dd>A set of apps gathered at one time. Apps of two snapshots are matched by package: <i>added</i>, <i>removed</i>, <i>updated</i> (other models or another version) or <i>kept</i>.</dd>
 </dl>`;
 
 const CSS = `

@@ -29,15 +29,20 @@ export interface AppRecord {
 
 const arr = <T>(s: unknown): T[] => (typeof s === 'string' ? (JSON.parse(s) as T[]) : []);
 
-/** Every app row with its occurrences, in the order they were recorded. */
-export function appRecords(store: Store): AppRecord[] {
+/** Every app row with its occurrences, in the order they were recorded; `rowId` reads one row only. */
+export function appRecords(store: Store, filter: { rowId?: number } = {}): AppRecord[] {
+  const one = filter.rowId !== undefined;
   const occ = new Map<number, AppRecord['models']>();
-  for (const o of store.db.prepare('SELECT app_id, model_sha256, path, offset FROM occurrences ORDER BY app_id, path').all() as { app_id: number; model_sha256: string; path: string; offset: number | null }[]) {
+  const occRows = one
+    ? store.db.prepare('SELECT app_id, model_sha256, path, offset FROM occurrences WHERE app_id = ? ORDER BY path').all(filter.rowId)
+    : store.db.prepare('SELECT app_id, model_sha256, path, offset FROM occurrences ORDER BY app_id, path').all();
+  for (const o of occRows as { app_id: number; model_sha256: string; path: string; offset: number | null }[]) {
     let l = occ.get(o.app_id);
     if (!l) occ.set(o.app_id, (l = []));
     l.push({ sha256: o.model_sha256, path: o.path, ...(o.offset != null ? { offset: o.offset } : {}) });
   }
-  return (store.db.prepare('SELECT * FROM apps ORDER BY id').all() as any[]).map((a) => ({
+  const rows = one ? store.db.prepare('SELECT * FROM apps WHERE id = ?').all(filter.rowId) : store.db.prepare('SELECT * FROM apps ORDER BY id').all();
+  return (rows as any[]).map((a) => ({
     rowId: a.id,
     key: a.app_key,
     file: a.file,

@@ -26,7 +26,7 @@ export function reusableExtraction(store: Store, app: AppRef, fingerprint: unkno
     .prepare('SELECT id, stats FROM apps WHERE app_key = ? AND snapshot != ? AND fingerprint = ? ORDER BY id DESC LIMIT 1')
     .get(app.id, app.snapshot ?? '', JSON.stringify(fingerprint)) as { id: number; stats: string } | undefined;
   if (!row) return undefined;
-  const r = appRecords(store).find((a) => a.rowId === row.id);
+  const [r] = appRecords(store, { rowId: row.id });
   if (!r) return undefined;
   const files = new Map((store.db.prepare('SELECT sha256, framework, bytes, files FROM models WHERE sha256 IN (SELECT model_sha256 FROM occurrences WHERE app_id = ?)').all(row.id) as { sha256: string; framework: string; bytes: number; files: string }[]).map((m) => [m.sha256, m]));
   const models: ExtractedModel[] = r.models.map((o) => {

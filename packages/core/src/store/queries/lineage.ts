@@ -92,7 +92,8 @@ export function lineagePairs(store: Store): LineagePair[] {
     }
   }
   const models = (store.db.prepare('SELECT sha256, first_path FROM models ORDER BY sha256').all() as { sha256: string; first_path: string }[]);
-  const named = (sha: string, i = 0): LineageModel => ({ name: occurrences.get(sha)?.[i] ?? models.find((m) => m.sha256 === sha)?.first_path ?? sha, sha256: sha });
+  const firstPath = new Map(models.map((m) => [m.sha256, m.first_path]));
+  const named = (sha: string, i = 0): LineageModel => ({ name: occurrences.get(sha)?.[i] ?? firstPath.get(sha) ?? sha, sha256: sha });
   const empty: ModelTensors = { position: new Map(), count: 0 };
   const pairs: LineagePair[] = [];
   for (const m of models) {
