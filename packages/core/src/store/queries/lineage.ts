@@ -102,27 +102,30 @@ export function lineagePairs(store: Store): LineagePair[] {
     for (let i = 1; i < occ.length; i++) pairs.push({ a: named(m.sha256, 0), b: named(m.sha256, i), sharedTensors: n, aTensors: n, bTensors: n, relation: 'identical' });
   }
   // Candidate pairs from an inverted index, so the cost follows shared digests, not the square of the corpus.
-  const holders = new Map<string, string[]>();
-  for (const [sha, t] of tensors) {
-    for (const d of t.position.keys()) {
-      let l = holders.get(d);
-      if (!l) holders.set(d, (l = []));
-      l.push(sha);
+  // Models are numbered and a pair is one number, which keeps the count map cheap on a study-sized corpus.
+  const ids = [...tensors.keys()].sort();
+  const holders = new Map<string, number[]>();
+  ids.forEach((sha, i) => {
+    for (const d of tensors.get(sha)!.position.keys()) {
+      const l = holders.get(d);
+      if (l) l.push(i);
+      else holders.set(d, [i]);
     }
-  }
-  const shared = new Map<string, number>();
+  });
+  const M = ids.length;
+  const shared = new Map<number, number>();
   for (const l of holders.values()) {
     if (l.length < 2) continue;
     for (let i = 0; i < l.length; i++) {
       for (let j = i + 1; j < l.length; j++) {
-        const [x, y] = l[i]! < l[j]! ? [l[i]!, l[j]!] : [l[j]!, l[i]!];
-        const k = `${x} ${y}`;
+        const k = l[i]! * M + l[j]!; // l is ascending: models were numbered in order
         shared.set(k, (shared.get(k) ?? 0) + 1);
       }
     }
   }
   for (const [k, s] of shared) {
-    const [x, y] = k.split(' ') as [string, string];
+    const x = ids[Math.floor(k / M)]!;
+    const y = ids[k % M]!;
     const tx = tensors.get(x) ?? empty;
     const ty = tensors.get(y) ?? empty;
     pairs.push({ a: named(x), b: named(y), sharedTensors: s, aTensors: tx.count, bTensors: ty.count, relation: classifyPair(tx, ty, s) });
