@@ -224,6 +224,23 @@ describe('renderReport', () => {
 });
 
 describe('study figures', () => {
+  it('escape hostile lineage names, snapshot names, warnings and task evidence', async () => {
+    const data = studyCampaign();
+    const evil = '<img src=x onerror=alert(1)>';
+    data.lineage![0]!.a.name = `com.evil!/${evil}.tflite`;
+    data.snapshots![0]!.name = `2024<script>alert(2)</script>`;
+    data.diffs![0]!.apps.added = [`com.${evil}`];
+    data.measurements[2]!.warnings = [{ code: 'DELEGATE_PARTIAL', message: `</td>${evil}` }];
+    data.models[0]!.taskEvidence = [`label file assets/${evil}.txt (3 labels)`];
+    data.models[0]!.task = 'classification';
+    const out = await tmp('evil-study');
+    const html = await readFile((await renderReport(data, out)).htmlPath, 'utf8');
+    expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/<script\b/i);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html.match(/<svg/g)?.length).toBe(buildFigures(data).filter((f) => f.spec).length);
+  });
+
   it('draw every figure when the store has every kind of data', () => {
     const figs = buildFigures(studyCampaign());
     expect(figs.filter((f) => !f.spec).map((f) => f.id)).toEqual([]);
