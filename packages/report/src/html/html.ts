@@ -274,6 +274,7 @@ th { background: #f7f7f9; position: sticky; top: 0; } td.num, th.num { text-alig
 .st { padding: 0 .35rem; border-radius: 3px; } .st-done { background: #e3f4e3; } .st-failed { background: #fbe1e1; } .st-pending, .st-running { background: #f1f1f1; }
 figure { margin: 1.5rem 0; } figcaption { color: #444; max-width: 60rem; margin-top: .3rem; font-size: .9rem; }
 figure svg { max-width: 100%; height: auto; }
+.rel { white-space: nowrap; }
 .warn { margin: 0; padding-left: 1rem; color: #8a5300; } .agg { background: #eef; padding: 0 .3rem; border-radius: 3px; }
 .empty { color: #666; font-style: italic; background: #fafafa; border: 1px dashed #ccc; padding: .8rem; }
 dl.defs dt { font-weight: 600; margin-top: .5rem; } dl.defs dd { margin-left: 1.5rem; }
