@@ -67,6 +67,13 @@ describe('gaugenn demo', () => {
     const tuned = lineage.pairs.filter((p: { relation: string }) => p.relation === 'fine-tuned');
     expect(tuned).toHaveLength(1);
     expect(tuned[0]).toMatchObject({ aTensors: 46, bTensors: 46, sharedTensors: 45 });
+    // Modality and task, with evidence, for the real MediaPipe models.
+    const models = JSON.parse(readFileSync(join(s.report, '..', 'models.json'), 'utf8')) as { name: string; modality: string; task: string; taskEvidence: string[] }[];
+    const task = (file: string) => models.find((m) => m.name.endsWith(file))!;
+    expect(task('pose_landmark_lite.tflite')).toMatchObject({ modality: 'image', task: 'landmarks' });
+    expect(task('selfie_segmentation_landscape.tflite')).toMatchObject({ task: 'segmentation', taskEvidence: [expect.stringContaining('per-pixel map')] });
+    expect(task('face_detection_short_range.tflite').task).toBe('detection');
+    expect(task('squeezenet_demo.param').task).toBe('classification');
     const diff = JSON.parse(readFileSync(join(s.report, '..', 'diff.json'), 'utf8'))[0];
     expect(diff.apps).toMatchObject({ added: ['com.gaugenn.demo.objectron', 'com.gaugenn.demo.selfie_segmentation'], removed: ['com.gaugenn.demo.caffe_mtcnn'], updated: [expect.objectContaining({ package: 'com.gaugenn.demo.ncnn_squeezenet' })] });
   });

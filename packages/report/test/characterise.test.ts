@@ -15,7 +15,15 @@ describe('taskOf', () => {
   });
   it('calls flat coordinate outputs landmarks (MediaPipe hand landmarks: 21 points × 3)', () => {
     const v = taskOf('image', [t('input_1', [1, 224, 224, 3])], [t('Identity', [1, 63]), t('Identity_1', [1, 1]), t('Identity_2', [1, 1]), t('Identity_3', [1, 63])]);
-    expect(v).toEqual({ value: 'landmarks', evidence: ['output Identity 1x63 float32: 21 points × 3 coordinates'] });
+    expect(v).toEqual({ value: 'landmarks', evidence: ['output Identity 1x63 float32: 63 values, a multiple of 3 (point coordinates)'] });
+  });
+  it('calls landmarks plus a mask landmarks (MediaPipe pose: 39 points × 5, a segmentation mask)', () => {
+    const v = taskOf('image', [t('input_1', [1, 256, 256, 3])], [t('Identity', [1, 195]), t('Identity_1', [1, 1]), t('Identity_2', [1, 256, 256, 1]), t('Identity_3', [1, 64, 64, 39]), t('Identity_4', [1, 117])]);
+    expect(v.value).toBe('landmarks');
+    expect(v.evidence[1]).toBe('also a per-pixel map Identity_2 1x256x256x1 float32');
+  });
+  it('calls a box map beside a score map on one grid detection (MTCNN P-Net in Caffe)', () => {
+    expect(taskOf('image', [t('data', [1, 3, 48, 48])], [t('conv4-2', [1, 4, 19, 19]), t('prob1', [1, 2, 19, 19])]).value).toBe('detection');
   });
   it('calls a 1000-way softmax classification (SqueezeNet in ncnn)', () => {
     expect(taskOf('image', [t('data', [1, 3, 224, 224])], [t('prob', [1000])]).value).toBe('classification');

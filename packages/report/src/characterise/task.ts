@@ -55,7 +55,7 @@ export function modalityEvidence(modality: string, inputs: Signature[], metadata
 }
 
 const NAME_RULES: [RegExp, string][] = [
-  [/box|regress|anchor|detection|bbox|loc(ation)?s?\b/i, 'detection'],
+  [/box|regress|anchor|detect|bbox|loc(ation)?s?\b/i, 'detection'],
   [/segment|mask|matting|alpha/i, 'segmentation'],
   [/landmark|keypoint|mesh|pose|joint|iris|heatmap/i, 'landmarks'],
   [/ctc|ocr|char(acter)?s?\b|recogni[sz]ed_text/i, 'ocr'],
@@ -71,16 +71,20 @@ const NAME_RULES: [RegExp, string][] = [
 export function taskOf(modality: string, inputs: Signature[], outputs: Signature[], metadata: Record<string, unknown> = {}, labels: LabelFile[] = []): Verdict {
   const text = ['name', 'description', 'graphName', 'converter'].map((k) => metadata[k]).filter((v): v is string => typeof v === 'string').join(' ');
   const inSp = inputs[0] ? spatial(inputs[0].shape) : undefined;
-  // 1. Shapes that say it outright: an image out, as large as the image in or larger.
+  // Batch and open dimensions (1, -1) do not count: a [-1, 18] output is 18 values per input.
+  const dims = (o: Signature) => o.shape.filter((d) => d !== 1 && d !== -1);
+  // Flat: one dimension that counts, and it is the last ([1, 195], [1, 1, 1, 1404]); [1, 2304, 1] is per-anchor scores.
+  const flat = outputs.filter((o) => dims(o).length === 1 && o.shape[o.shape.length - 1] === dims(o)[0]);
+  const size = (o: Signature) => dims(o)[0] ?? 1;
+  const maps = outputs.filter((o) => {
+    const sp = spatial(o.shape);
+    return inSp && sp && sp[0] === inSp[0] && sp[1] === inSp[1] && sp[2] <= 4 && !/heatmap/i.test(o.name);
+  });
+  // 1. An image out, larger than the image in with the same channels.
   for (const o of outputs) {
     const sp = spatial(o.shape);
-    if (inSp && sp) {
-      if (sp[0] > inSp[0] && sp[1] > inSp[1] && sp[2] === inSp[2]) {
-        return { value: 'super-resolution', evidence: [`output ${sig(o)} is ${sp[0] / inSp[0]}× the input's ${inSp[0]}×${inSp[1]} with the same channels`] };
-      }
-      if (sp[0] === inSp[0] && sp[1] === inSp[1] && sp[2] <= 4 && !/heatmap/i.test(o.name)) {
-        return { value: 'segmentation', evidence: [`output ${sig(o)} is a per-pixel map of the input's ${inSp[0]}×${inSp[1]}`] };
-      }
+    if (inSp && sp && sp[0] > inSp[0] && sp[1] > inSp[1] && sp[2] === inSp[2]) {
+      return { value: 'super-resolution', evidence: [`output ${sig(o)} is ${sp[0] / inSp[0]}× the input's ${inSp[0]}×${inSp[1]} with the same channels`] };
     }
   }
   // 2. A label file beside the model whose size matches an output: a classifier (or a detector's classes).
@@ -91,26 +95,40 @@ export function taskOf(modality: string, inputs: Signature[], outputs: Signature
       return { value: boxes ? 'detection' : 'classification', evidence: [`label file ${l.path} (${l.count} labels) matches output ${sig(o)}`, ...(boxes ? ['another output holds 4 box coordinates per anchor'] : [])] };
     }
   }
-  // 3. Metadata text and output names.
+  // 3. What the publisher or converter named the model.
   for (const [re, task] of NAME_RULES) {
     if (re.test(text)) return { value: task, evidence: [`metadata says "${text.slice(0, 100)}"`] };
   }
-  // Anchor-based detectors: [1, N, 4+] regressors beside [1, N, k] scores.
+  // 4. Anchor-based detectors: [1, N, 4+] regressors beside [1, N, k] scores.
   const anchors = outputs.filter((o) => o.shape.length === 3 && o.shape[1]! >= 100);
   if (anchors.length >= 2 && anchors.some((o) => o.shape[2]! >= 4)) {
     return { value: 'detection', evidence: [`outputs ${anchors.map(sig).join('; ')}: per-anchor boxes and scores`] };
   }
+  // 5. Several outputs, one a flat run of coordinates (21 hand points × 3, 39 pose points × 5): landmarks.
+  const coords = flat.find((o) => { const n = size(o); return n >= 15 && n < 5000 && n !== 1000 && n !== 1001 && (n % 3 === 0 || n % 2 === 0); });
+  if (coords && outputs.length >= 2) {
+    const n = size(coords);
+    const per = n % 3 === 0 ? 3 : 2;
+    return { value: 'landmarks', evidence: [`output ${sig(coords)}: ${n} values, a multiple of ${per} (point coordinates)`, ...maps.map((m) => `also a per-pixel map ${sig(m)}`)] };
+  }
+  // 6. A per-pixel map as large as the input image.
+  if (maps.length) return { value: 'segmentation', evidence: [`output ${sig(maps[0]!)} is a per-pixel map of the input's ${inSp![0]}×${inSp![1]}`] };
+  // 7. Dense detectors (MTCNN): a 4-channel box map beside a score map on the same grid.
+  const grids = outputs.filter((o) => o.shape.length === 4);
+  const box = grids.find((o) => o.shape[1] === 4 || o.shape[3] === 4);
+  if (box && grids.some((o) => o !== box && o.shape.slice(2).join() === box.shape.slice(2).join())) {
+    return { value: 'detection', evidence: [`output ${sig(box)} holds 4 box offsets per cell, beside a score map on the same grid`] };
+  }
+  // 8. Output names.
   for (const [re, task] of NAME_RULES) {
     const o = outputs.find((t) => re.test(t.name));
     if (o) return { value: task, evidence: [`output name ${sig(o)}`] };
   }
   if (modality === 'audio') return { value: 'speech', evidence: ['audio input (no output rule matched)'] };
-  // Flat outputs: many coordinates in threes are landmarks; one wide vector is a class score or an embedding.
-  const flat = outputs.filter((o) => o.shape.filter((d) => d !== 1).length === 1);
-  const coords = flat.find((o) => { const n = Math.max(...o.shape); return n >= 15 && n % 3 === 0 && n < 5000 && n !== 1001 && n !== 1000; });
-  if (coords && flat.length >= 2) return { value: 'landmarks', evidence: [`output ${sig(coords)}: ${Math.max(...coords.shape) / 3} points × 3 coordinates`] };
+  // 9. One flat output: a box, class scores or a feature vector.
   if (outputs.length === 1 && flat.length === 1) {
-    const n = Math.max(...flat[0]!.shape);
+    const n = size(flat[0]!);
+    if (n === 4) return { value: 'detection', evidence: [`single output ${sig(flat[0]!)}: one box (4 coordinates)`] };
     if (n === 1000 || n === 1001 || (n >= 2 && n < 64)) return { value: 'classification', evidence: [`single output ${sig(flat[0]!)}: one score per class`] };
     if (n >= 64 && n <= 4096) return { value: 'embedding', evidence: [`single output ${sig(flat[0]!)}: a feature vector`] };
   }
