@@ -1,5 +1,5 @@
 /**
- * `gaugenn lineage` and `gaugenn diff` on real models and real APKs, through the real CLI and a real SQLite store.
+ * `gaugenn lineage`, `gaugenn diff` and the report's task evidence on real models and real APKs, through the real CLI and a real SQLite store.
  * Variants of a fixture TFLite model are made by changing the bytes of chosen weight tensors in place: each
  * tensor's bytes are found in the file by their stored length prefix and sha256 digest (the flatbuffer keeps a
  * buffer's bytes contiguous behind a uint32 length), so nothing else in the file moves.
