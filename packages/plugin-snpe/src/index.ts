@@ -1,11 +1,37 @@
 /**
- * @gaugenn/plugin-snpe — Qualcomm SNPE / QAIRT DLC models for gaugeNN.
+ * @gaugenn/plugin-snpe — Qualcomm SNPE / QAIRT DLC models for gaugeNN: a content sniffer for DLC containers, readers
+ * of the DLC v2/v3/v4 records into the IR, a reader of the SDK's binary diagnostic log, parsers of the SDK tools'
+ * console output, runners over `snpe-net-run` / `snpe-throughput-net-run` (Android over the device transport, and
+ * x86-64 Linux hosts), and conversion of other models to DLC through the SDK's converters.
  */
 import { definePlugin } from '@gaugenn/core';
+import { parseDlcArtifact } from './parse/parse-dlc.js';
+import { dlcSniffer } from './sniff/dlc-sniffer.js';
 
-/** The SNPE plugin (work in progress: sniff, parse and runners land here). */
-export default definePlugin({
+export { dlcSniffer, looksLikeDlcZip, dlcRecordKind } from './sniff/dlc-sniffer.js';
+export { parseDlcArtifact, parseDlcBytes, readDlcRecords } from './parse/parse-dlc.js';
+export { readDlcMembers, MAX_RECORD_BYTES, type DlcMembers } from './parse/container.js';
+export { parseDlcMetadata, releaseOf, sourceFrameworkOf, type DlcMetadata } from './parse/metadata.js';
+export { recordHeader, type RecordHeader } from './parse/record-header.js';
+export { buildGraph, formatVersionOf } from './parse/build-graph.js';
+export type { DlcModel, DlcNode, DlcTensor, DlcWeight, DlcEncoding } from './parse/dlc-model.js';
+
+/** Options under `plugins.snpe` in gaugenn.config. */
+export interface SnpePluginOptions {
+  /** Root of an unpacked SNPE / QAIRT SDK (`qairt/<version>`); else `SNPE_ROOT` or `QAIRT_SDK_ROOT`. */
+  sdkRoot?: string;
+}
+
+export default definePlugin<SnpePluginOptions>({
   name: 'snpe',
-  frameworks: [],
-  apply() {},
+  frameworks: ['snpe'],
+  configSchema: {
+    type: 'object',
+    properties: { sdkRoot: { type: 'string' } },
+    additionalProperties: false,
+  },
+  apply(gauge) {
+    gauge.addSniffer(dlcSniffer);
+    gauge.hooks.parse.for('snpe').tapPromise('snpe', (artifact) => parseDlcArtifact(artifact));
+  },
 });
