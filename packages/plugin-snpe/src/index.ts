@@ -7,13 +7,17 @@
 import { definePlugin } from '@gaugenn/core';
 import { parseDlcArtifact } from './parse/parse-dlc.js';
 import { dlcSniffer } from './sniff/dlc-sniffer.js';
+import { codeSignatures } from './signatures/code-signatures.js';
+import { nativeLibSignatures } from './signatures/native-lib-signatures.js';
 
-export { dlcSniffer, looksLikeDlcZip, dlcRecordKind } from './sniff/dlc-sniffer.js';
+export { dlcSniffer, looksLikeDlcZip, looksLikeDlcMetadata, dlcRecordKind } from './sniff/dlc-sniffer.js';
 export { parseDlcArtifact, parseDlcBytes, readDlcRecords } from './parse/parse-dlc.js';
 export { readDlcMembers, MAX_RECORD_BYTES, type DlcMembers } from './parse/container.js';
 export { parseDlcMetadata, releaseOf, sourceFrameworkOf, type DlcMetadata } from './parse/metadata.js';
 export { recordHeader, type RecordHeader } from './parse/record-header.js';
 export { buildGraph, formatVersionOf } from './parse/build-graph.js';
+export { codeSignatures } from './signatures/code-signatures.js';
+export { nativeLibSignatures } from './signatures/native-lib-signatures.js';
 export type { DlcModel, DlcNode, DlcTensor, DlcWeight, DlcEncoding } from './parse/dlc-model.js';
 
 /** Options under `plugins.snpe` in gaugenn.config. */
@@ -32,6 +36,8 @@ export default definePlugin<SnpePluginOptions>({
   },
   apply(gauge) {
     gauge.addSniffer(dlcSniffer);
+    gauge.addCodeSignatures(codeSignatures);
+    gauge.addNativeLibSignatures(nativeLibSignatures);
     gauge.hooks.parse.for('snpe').tapPromise('snpe', (artifact) => parseDlcArtifact(artifact));
   },
 });

@@ -79,7 +79,7 @@ export function formatVersionOf(model: { version: number }, md: DlcMetadata | un
   const gen = `DLC v${model.version}`;
   if (!md?.converterVersion) return gen;
   const rel = releaseOf(md.converterVersion);
-  return `${gen}, ${rel.startsWith('1.') ? 'SNPE' : 'SNPE/QAIRT'} ${rel}`;
+  return `${gen}, SNPE ${rel}`;
 }
 
 export function buildGraph(model: DlcModel, opts: BuildOptions): ModelGraph {
@@ -87,6 +87,9 @@ export function buildGraph(model: DlcModel, opts: BuildOptions): ModelGraph {
   const shape = (t: string) => model.tensors.get(t)?.shape;
   const unknownOps = new Set<string>();
   const noMacs: string[] = [];
+  // The converter shares identical constant tensors between layers (two convs, one bias): a tensor counts once,
+  // at its first user, so totals are the elements of the file's constant tensors.
+  const seen = new Set<string>();
   const layers: Layer[] = model.nodes.map((n, index) => {
     const inputShapes = n.inputs.map(shape).filter((s): s is number[] => s !== undefined);
     const outputShapes = n.outputs.map(shape).filter((s): s is number[] => s !== undefined);
@@ -98,15 +101,19 @@ export function buildGraph(model: DlcModel, opts: BuildOptions): ModelGraph {
       macs = 0;
     }
     macs = Math.round(macs);
-    const weights: WeightInfo[] = n.weights.map((w) => {
+    const shared = n.weights.filter((w) => w.id !== undefined && seen.has(w.id)).map((w) => w.name);
+    const own = n.weights.filter((w) => !(w.id !== undefined && seen.has(w.id)));
+    for (const w of own) if (w.id !== undefined) seen.add(w.id);
+    const weights: WeightInfo[] = own.map((w) => {
       const elements = elementCount(w.shape);
       const info: WeightInfo = { name: w.name, shape: w.shape, dtype: w.dtype, bytes: w.data?.length ?? 0 };
       if (w.data) info.digest = sha256(w.data);
       if (isTrivialWeight(elements, w.data)) info.trivial = true;
       return info;
     });
-    const params = n.weights.reduce((s, w) => s + elementCount(w.shape), 0);
+    const params = own.reduce((s, w) => s + elementCount(w.shape), 0);
     const attrs: Record<string, unknown> = { ...n.attrs };
+    if (shared.length) attrs.sharedWeights = shared;
     const outEnc = model.tensors.get(n.outputs[0] ?? '')?.encoding;
     if (outEnc) attrs.outputEncoding = outEnc;
     return { index, name: n.name, op: n.type, category, inputShapes, outputShapes, macs, flops: layerFlops(category, macs, outputShapes), params, weights, attrs };

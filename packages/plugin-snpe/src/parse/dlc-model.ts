@@ -21,6 +21,8 @@ export interface DlcTensor {
 
 export interface DlcWeight {
   name: string;
+  /** Identity of a graph-wide tensor that several layers may share (v4 static tensors), so it counts once. */
+  id?: string;
   shape: number[];
   dtype: DType;
   /** The stored bytes, where the weights record holds them. */

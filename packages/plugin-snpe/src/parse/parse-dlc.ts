@@ -68,14 +68,19 @@ export async function parseDlcArtifact(artifact: ModelArtifact): Promise<ModelGr
   // Loose records: the walker opened a deflated container and found `model` and `model.params` inside.
   let model: Uint8Array | undefined;
   let params: Uint8Array | undefined;
+  let metadata: string | undefined;
   for (const [i, f] of artifact.files.entries()) {
     const b = i === 0 ? head : await readWhole(f.path, f.entry ?? f.path);
+    if (f.role === 'metadata') {
+      metadata = b.subarray(0, 1024 ** 2).toString('utf8');
+      continue;
+    }
     if (b.length > MAX_RECORD_BYTES) throw dlcError('LIMIT_EXCEEDED', `DLC record ${f.path} is larger than ${MAX_RECORD_BYTES} bytes.`, subject);
     const id = recordHeader(b)?.identifier;
     if (id === 'NETD' || (recordHeader(b)?.major === 2)) model = b;
     else if (id === 'NETP' || id === 'NR64') params = b;
   }
-  const g = buildGraph(readDlcRecords(model, params, subject), { files });
-  g.notes = [...(g.notes ?? []), 'analysed from the records of a deflated DLC container: dlc.metadata was not paired with them'];
+  const g = buildGraph(readDlcRecords(model, params, subject), { files, ...(metadata !== undefined ? { metadata: parseDlcMetadata(metadata) } : {}) });
+  g.notes = [...(g.notes ?? []), 'analysed from the records of a DLC container that the extractor opened (its members were found one by one)'];
   return g;
 }

@@ -88,7 +88,7 @@ export function readV4(model: Uint8Array, params: Uint8Array | undefined, minor:
     const weights: DlcWeight[] = inputs
       .map((x) => byName.get(x))
       .filter((t): t is RawTensor => t !== undefined && t.location === LOCATION_STATIC)
-      .map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype }));
+      .map((t) => ({ name: t.name, id: t.name, shape: t.shape, dtype: t.dtype }));
     nodes.push({ name: n.string(0) ?? `node_${i}`, type: n.string(1) ?? 'unknown', inputs, outputs: n.strings(3), attrs, weights });
   }
 

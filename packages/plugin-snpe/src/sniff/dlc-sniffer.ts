@@ -23,6 +23,17 @@ export function dlcRecordKind(head: Uint8Array): string | undefined {
   return h.identifier;
 }
 
+const METADATA_KEYS = /^(converter-command|converter-version|model-version|model-copyright|quantizer-command)=/;
+const ascii = (b: Uint8Array, n: number) => Buffer.from(b.buffer, b.byteOffset, Math.min(n, b.length)).toString('latin1');
+
+/** `dlc.metadata` text: `key=value` lines starting with a key SNPE writes. */
+export function looksLikeDlcMetadata(head: Uint8Array): boolean {
+  return METADATA_KEYS.test(ascii(head, 64));
+}
+
+/** The first bytes of an `aip.metadata*` record (HTA-enabled DLCs): `00 00 02 01`. */
+const AIP_HEAD = [0x00, 0x00, 0x02, 0x01];
+
 /** True when the head is the start of a DLC zip container. */
 export function looksLikeDlcZip(head: Uint8Array): boolean {
   const entries = localEntries(head);
@@ -31,7 +42,11 @@ export function looksLikeDlcZip(head: Uint8Array): boolean {
   if (names.has('model') && names.size >= 2) return true;
   return entries.some((e) => {
     if (e.method !== 0 || e.dataStart + 8 > head.length) return false;
-    return dlcRecordKind(head.subarray(e.dataStart, Math.min(head.length, e.dataStart + 64))) !== undefined;
+    const b = head.subarray(e.dataStart, Math.min(head.length, e.dataStart + 64));
+    if (dlcRecordKind(b) !== undefined) return true;
+    if (e.name.startsWith('dlc.metadata')) return looksLikeDlcMetadata(b);
+    // HTA-enabled DLCs list their large AIP records first, so only the first member is in the head.
+    return e.name.startsWith('aip.metadata') && AIP_HEAD.every((x, i) => b[i] === x);
   });
 }
 
@@ -47,6 +62,8 @@ export const dlcSniffer: Sniffer = {
   sniff(input: SniffInput): SniffHit | undefined {
     if (looksLikeDlcZip(input.head)) return { framework: 'snpe', kind: 'model', role: 'model' };
     const kind = dlcRecordKind(input.head);
+    // The metadata record of a container the walker opened: paired with the graph by the container's path.
+    if (!kind && input.path.includes('!/') && looksLikeDlcMetadata(input.head)) return { framework: 'snpe', kind: 'weights', role: 'metadata', group: containerOf(input.path) };
     if (!kind) return undefined;
     // A record needs a few bytes past the header, and (v3/v4) a root offset inside the record.
     if (input.size < 16) return undefined;
