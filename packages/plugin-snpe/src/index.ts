@@ -41,3 +41,8 @@ export default definePlugin<SnpePluginOptions>({
     gauge.hooks.parse.for('snpe').tapPromise('snpe', (artifact) => parseDlcArtifact(artifact));
   },
 });
+export { readDiagLog, isDiagLog, DIAG_MAGIC, MAX_DIAG_BYTES, type DiagLog } from './diag/diag-log.js';
+export { parseNetRunOutput, type NetRunOutput, type NetRunError } from './text/net-run-output.js';
+export { parseDiagview, type DiagviewReport, type DiagviewLayer } from './text/diagview.js';
+export { parsePlatformValidator, runtimeUsable, type PlatformValidatorReport, type RuntimeVerdict } from './text/platform-validator.js';
+export { parseThroughputOutput, type ThroughputOutput } from './text/throughput-output.js';
