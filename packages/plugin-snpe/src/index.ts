@@ -6,6 +6,8 @@
  */
 import { definePlugin } from '@gaugenn/core';
 import { parseDlcArtifact } from './parse/parse-dlc.js';
+import { PERF_PROFILES, PROFILING_LEVELS } from './runner/command.js';
+import { SnpeRunner, type SnpeRunnerOptions } from './runner/snpe-runner.js';
 import { dlcSniffer } from './sniff/dlc-sniffer.js';
 import { codeSignatures } from './signatures/code-signatures.js';
 import { nativeLibSignatures } from './signatures/native-lib-signatures.js';
@@ -20,25 +22,32 @@ export { codeSignatures } from './signatures/code-signatures.js';
 export { nativeLibSignatures } from './signatures/native-lib-signatures.js';
 export type { DlcModel, DlcNode, DlcTensor, DlcWeight, DlcEncoding } from './parse/dlc-model.js';
 
-/** Options under `plugins.snpe` in gaugenn.config. */
-export interface SnpePluginOptions {
-  /** Root of an unpacked SNPE / QAIRT SDK (`qairt/<version>`); else `SNPE_ROOT` or `QAIRT_SDK_ROOT`. */
-  sdkRoot?: string;
-}
+/** Options under `plugins.snpe` in gaugenn.config (see {@link SnpeRunnerOptions} for each). */
+export type SnpePluginOptions = Omit<SnpeRunnerOptions, 'env'>;
 
 export default definePlugin<SnpePluginOptions>({
   name: 'snpe',
   frameworks: ['snpe'],
   configSchema: {
     type: 'object',
-    properties: { sdkRoot: { type: 'string' } },
+    properties: {
+      sdkRoot: { type: 'string', description: 'Root of an unpacked SNPE / QAIRT SDK (qairt/<version>); else SNPE_ROOT or QAIRT_SDK_ROOT' },
+      perfProfile: { type: 'string', enum: [...PERF_PROFILES] },
+      profilingLevel: { type: 'string', enum: [...PROFILING_LEVELS] },
+      tool: { type: 'string', enum: ['net-run', 'throughput'] },
+      durationS: { type: 'number', exclusiveMinimum: 0 },
+      cpuFallback: { type: 'boolean' },
+      platformValidator: { type: 'boolean' },
+    },
     additionalProperties: false,
   },
-  apply(gauge) {
+  apply(gauge, options) {
     gauge.addSniffer(dlcSniffer);
     gauge.addCodeSignatures(codeSignatures);
     gauge.addNativeLibSignatures(nativeLibSignatures);
     gauge.hooks.parse.for('snpe').tapPromise('snpe', (artifact) => parseDlcArtifact(artifact));
+    // Offered even without the SDK, so a DLC job fails with SNPE_SDK_MISSING (and says what to do) instead of vanishing.
+    gauge.hooks.deploy.for('snpe').tapPromise('snpe', async (device) => (device.kind === 'adb' || device.kind === 'host' ? new SnpeRunner(options ?? {}) : undefined));
   },
 });
 export { readDiagLog, isDiagLog, DIAG_MAGIC, MAX_DIAG_BYTES, type DiagLog } from './diag/diag-log.js';
@@ -46,3 +55,7 @@ export { parseNetRunOutput, type NetRunOutput, type NetRunError } from './text/n
 export { parseDiagview, type DiagviewReport, type DiagviewLayer } from './text/diagview.js';
 export { parsePlatformValidator, runtimeUsable, type PlatformValidatorReport, type RuntimeVerdict } from './text/platform-validator.js';
 export { parseThroughputOutput, type ThroughputOutput } from './text/throughput-output.js';
+export { SnpeRunner, type SnpeRunnerOptions } from './runner/snpe-runner.js';
+export { netRunArgs, throughputArgs, netRunBackendFlags, throughputBackendFlag, runEnv, SNPE_BACKENDS, PERF_PROFILES, PROFILING_LEVELS, ADSP_SYSTEM_DIRS, type SnpeBackend } from './runner/command.js';
+export { rawInputs, inputList, MAX_INPUT_BYTES } from './runner/inputs.js';
+export { locateSdk, requireSdk, readSdk, sdkTool, SDK_HELP, type SnpeSdk } from './sdk/locate-sdk.js';
