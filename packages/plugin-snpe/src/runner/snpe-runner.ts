@@ -217,7 +217,7 @@ export class SnpeRunner implements Runner {
       const usable = runtimeUsable(verdict);
       if (usable === false && result.delegation) {
         result.delegation = { ...result.delegation, applied: false, verdict: `snpe-platform-validator: ${runtime} ${verdict.unitTest === 'failed' ? 'unit test failed' : 'not supported'}` };
-        result.warnings = [...(result.warnings ?? []), { code: 'DELEGATE_NOT_APPLIED', message: `The platform validator reports the ${runtime} runtime unusable on ${device.id}, yet the run succeeded with --enable_cpu_fallback: SNPE ran the model on the CPU. Push the right DSP skel libraries (ADSP_LIBRARY_PATH) or use a signed/testsig build.` }];
+        result.warnings = [...(result.warnings ?? []).filter((w) => w.code !== 'DELEGATE_NOT_APPLIED'), { code: 'DELEGATE_NOT_APPLIED', message: `The platform validator reports the ${runtime} runtime unusable on ${device.id}, yet the run succeeded with --enable_cpu_fallback: SNPE ran the model on the CPU. Push the right DSP skel libraries (ADSP_LIBRARY_PATH) or use a signed/testsig build.` }];
       }
     }
     return result;
