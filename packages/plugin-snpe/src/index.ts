@@ -59,3 +59,4 @@ export { SnpeRunner, type SnpeRunnerOptions } from './runner/snpe-runner.js';
 export { netRunArgs, throughputArgs, netRunBackendFlags, throughputBackendFlag, runEnv, SNPE_BACKENDS, PERF_PROFILES, PROFILING_LEVELS, ADSP_SYSTEM_DIRS, type SnpeBackend } from './runner/command.js';
 export { rawInputs, inputList, MAX_INPUT_BYTES } from './runner/inputs.js';
 export { locateSdk, requireSdk, readSdk, sdkTool, SDK_HELP, type SnpeSdk } from './sdk/locate-sdk.js';
+export { convertToDlc, converterCall, quantizeCall, calibrationList, CONVERTERS, type ConvertRequest, type ConvertResult, type ConvertibleFramework, type ToolCall } from './convert/convert.js';
