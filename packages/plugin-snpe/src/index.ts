@@ -60,3 +60,4 @@ export { netRunArgs, throughputArgs, netRunBackendFlags, throughputBackendFlag, 
 export { rawInputs, inputList, MAX_INPUT_BYTES } from './runner/inputs.js';
 export { locateSdk, requireSdk, readSdk, sdkTool, SDK_HELP, type SnpeSdk } from './sdk/locate-sdk.js';
 export { convertToDlc, converterCall, quantizeCall, calibrationList, CONVERTERS, type ConvertRequest, type ConvertResult, type ConvertibleFramework, type ToolCall } from './convert/convert.js';
+export { fuzzTargets, runFuzzTarget, type FuzzTarget } from './fuzz-targets.js';

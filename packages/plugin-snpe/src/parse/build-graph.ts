@@ -25,6 +25,7 @@ import {
 import type { DlcModel, DlcNode } from './dlc-model.js';
 import { releaseOf, type DlcMetadata } from './metadata.js';
 import { categoryOf, knownOp } from './op-table.js';
+import { malformed } from './errors.js';
 
 const last = (s: number[] | undefined) => (s && s.length ? s[s.length - 1]! : 0);
 
@@ -82,7 +83,17 @@ export function formatVersionOf(model: { version: number }, md: DlcMetadata | un
   return `${gen}, SNPE ${rel}`;
 }
 
+/** Tensors claiming more elements than this are hostile (2^40 floats would be 4 TiB). */
+const MAX_ELEMENTS = 2 ** 40;
+
+function checkShapes(model: DlcModel): void {
+  const bad = (s: number[]) => s.length > 16 || s.some((d) => !Number.isInteger(d) || d < -1) || elementCount(s) > MAX_ELEMENTS;
+  for (const t of model.tensors.values()) if (bad(t.shape)) throw malformed(`Tensor ${JSON.stringify(t.name)} claims the shape [${t.shape.slice(0, 17).join(', ')}]`);
+  for (const n of model.nodes) for (const w of n.weights) if (bad(w.shape)) throw malformed(`Weight ${JSON.stringify(w.name)} of layer ${JSON.stringify(n.name)} claims the shape [${w.shape.slice(0, 17).join(', ')}]`);
+}
+
 export function buildGraph(model: DlcModel, opts: BuildOptions): ModelGraph {
+  checkShapes(model);
   const notes = [...model.notes];
   const shape = (t: string) => model.tensors.get(t)?.shape;
   const unknownOps = new Set<string>();
