@@ -79,6 +79,34 @@ describe('SnpeRunner through the ADB device simulator', () => {
     expect(r.extra!.platformValidator).toMatchObject({ runtime: 'DSP', unitTest: 'passed' });
   }, 120_000);
 
+  const FLAGS: Record<string, string> = { cpu: '', gpu: ' --use_gpu', gpu_fp16: ' --use_gpu --gpu_mode float16', dsp: ' --use_dsp', aip: ' --use_aip' };
+  for (const backend of Object.keys(FLAGS)) {
+    it.skipIf(skip)(`${backend}: the command line and environment the phone's shell receives`, async () => {
+      const runner = (await gauge.runner('snpe', device))!;
+      const before = sim.commands.length;
+      const r = await runner.run(device, { modelFiles: [{ path: DLC.v3hta, role: 'model' }], backend, threads: 1, warmup: 0, runs: 50, timeoutMs: 120_000 });
+      const netRun = sim.commands.slice(before).map((c) => c.command).find((c) => c.includes('/snpe/bin/snpe-net-run --container'))!;
+      expect(netRun).toContain(`${WORK}/snpe/bin/snpe-net-run --container ${WORK}/snpe-job/model.dlc --input_list ${WORK}/snpe-job/input_list.txt --output_dir ${WORK}/snpe-job/out${FLAGS[backend]} --perf_profile high_performance --profiling_level basic`);
+      if (backend === 'cpu') expect(netRun).not.toContain('ADSP_LIBRARY_PATH');
+      else expect(netRun).toContain(`ADSP_LIBRARY_PATH='${WORK}/snpe/dsp;/system/lib/rfsa/adsp;/system/vendor/lib/rfsa/adsp;/dsp'`);
+      expect(r.samplesMs).toHaveLength(50);
+    }, 120_000);
+  }
+
+  it.skipIf(skip)('a second job pushes no library again: they come from the device\'s content cache', async () => {
+    const runner = (await gauge.runner('snpe', device))!;
+    const pushed: string[] = [];
+    const onPush = (p: unknown) => pushed.push(JSON.stringify(p));
+    sim.on('pushed', onPush);
+    try {
+      await runner.run(device, { modelFiles: [{ path: DLC.v3hta, role: 'model' }], backend: 'dsp', threads: 1, warmup: 0, runs: 50, timeoutMs: 120_000 });
+    } finally {
+      sim.off('pushed', onPush);
+    }
+    expect(pushed.some((p) => /lib(SNPE|SnpeHtp)/.test(p))).toBe(false);
+    expect(pushed.some((p) => p.includes('model.dlc'))).toBe(true);
+  }, 120_000);
+
   it.skipIf(skip)('prepare() + the phone: the single invocation runs detached-ready (command, env, outputs on the device)', async () => {
     const runner = (await gauge.runner('snpe', device))!;
     const inv = await runner.prepare!(device, { modelFiles: [{ path: DLC.v3hta, role: 'model' }], backend: 'gpu_fp16', threads: 1, warmup: 0, runs: 50, timeoutMs: 120_000 });

@@ -145,6 +145,13 @@ export class SnpeRunner implements Runner {
         await exec('rm', ['-rf', jobDir]);
         await exec('mkdir', ['-p', jobDir]);
         if (android) {
+          // Libraries go through the transport's content cache where it has one (the SDK's lib folder is hundreds of
+          // MB; a second job pushes nothing) and are linked under their own names into one folder for the loaders.
+          const put = async (local: string, remote: string) => {
+            if (t.pushCached) await exec('ln', ['-sf', await t.pushCached(local), remote]);
+            else await t.push(local, remote);
+          };
+          await exec('rm', ['-rf', `${sdkDir}/lib`, `${sdkDir}/dsp`]);
           await exec('mkdir', ['-p', `${sdkDir}/bin`, `${sdkDir}/lib`, `${sdkDir}/dsp`]);
           await t.push(localBin, `${sdkDir}/bin/${tool}`);
           const bins = [`${sdkDir}/bin/${tool}`];
@@ -155,9 +162,9 @@ export class SnpeRunner implements Runner {
             validator = `${sdkDir}/bin/snpe-platform-validator`;
           }
           await exec('chmod', ['755', ...bins]);
-          for (const lib of sharedLibs(join(sdk.root, 'lib', arch))) await t.push(lib, `${sdkDir}/lib/${basename(lib)}`);
+          for (const lib of sharedLibs(join(sdk.root, 'lib', arch))) await put(lib, `${sdkDir}/lib/${basename(lib)}`);
           const needsDsp = backend === 'dsp' || backend === 'aip';
-          if (needsDsp) for (const dir of sdk.dspDirs) for (const lib of sharedLibs(dir)) await t.push(lib, `${sdkDir}/dsp/${basename(lib)}`);
+          if (needsDsp) for (const dir of sdk.dspDirs) for (const lib of sharedLibs(dir)) await put(lib, `${sdkDir}/dsp/${basename(lib)}`);
           env = runEnv(`${sdkDir}/lib`, needsDsp || validator ? `${sdkDir}/dsp` : undefined);
         } else env = runEnv(join(sdk.root, 'lib', arch), undefined);
         await t.push(container, `${jobDir}/model.dlc`);
