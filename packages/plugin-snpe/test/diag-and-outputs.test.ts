@@ -55,6 +55,7 @@ describe('SNPEDiag binary log', () => {
       expect(d.layersUs.every((l) => l.length === 0)).toBe(true);
       expect(view.layers).toEqual([]);
       expect(d.unknownRecords).toBe(0);
+      expect(d.unreadFields).toEqual({});
     });
   }
 

@@ -35,8 +35,13 @@ export interface DiagLog {
   inferencesUs: number[];
   /** Per-layer times of each inference (empty when the log holds none, as at profiling level basic). */
   layersUs: { name: string; us: number }[][];
-  /** Records of kinds this reader does not know, by root field id. */
+  /** Records of kinds this reader does not know. */
   unknownRecords: number;
+  /**
+   * Fields of inference records beyond the ones read here (a `detailed` log's per-layer data would show up here,
+   * its layout unknown): `root field id` or `root.sub field id` → how many records had it.
+   */
+  unreadFields: Record<string, number>;
   records: number;
 }
 
@@ -64,7 +69,7 @@ export function isDiagLog(b: Uint8Array): boolean {
 export function readDiagLog(b: Uint8Array): DiagLog {
   if (!isDiagLog(b)) throw diagError(`The log starts ${Buffer.from(b.subarray(0, 4)).toString('hex')}, not ad d30300`);
   if (b.length > MAX_DIAG_BYTES) throw diagError(`The log is ${b.length} bytes, more than the ${MAX_DIAG_BYTES}-byte limit`);
-  const out: DiagLog = { timeScale: 1e-6, inferencesUs: [], layersUs: [], unknownRecords: 0, records: 0 };
+  const out: DiagLog = { timeScale: 1e-6, inferencesUs: [], layersUs: [], unknownRecords: 0, unreadFields: {}, records: 0 };
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let p = 4;
   let scale = 1;
@@ -101,6 +106,10 @@ export function readDiagLog(b: Uint8Array): DiagLog {
           if (t === undefined) throw new FlatBufferError(`inference record ${out.records} has no total interval`);
           out.inferencesUs.push(t);
           out.layersUs.push([]);
+          // Root fields 0 (stamp), 3 (a per-run interval seen constant across records) and 4 are known; inference 1 too.
+          const mark = (k: string) => (out.unreadFields[k] = (out.unreadFields[k] ?? 0) + 1);
+          for (let id = 0; id < 16; id++) if (root.has(id) && id !== 0 && id !== 3 && id !== 4) mark(String(id));
+          for (let id = 0; id < 16; id++) if (inference.has(id) && id !== 1) mark(`4.${id}`);
         }
         if (!create && !inference && !deInit && !init) out.unknownRecords++;
       }

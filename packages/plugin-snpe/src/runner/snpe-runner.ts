@@ -294,6 +294,7 @@ export class SnpeRunner implements Runner {
         createUs: diag.createUs ?? null,
         deInitUs: diag.deInitUs ?? null,
         inferencesLogged: diag.inferencesUs.length,
+        ...(Object.keys(diag.unreadFields).length ? { diagUnreadFields: diag.unreadFields } : {}),
         ...(layers?.length ? { layersUs: layers } : {}),
       },
     };
