@@ -139,18 +139,19 @@ export class SnpeRunner implements Runner {
         const r = await t.exec(cmd, args, { timeoutMs: 60_000 });
         if (r.exitCode !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${tail(r.stderr || r.stdout)}`);
       };
+      // Libraries and the model go through the transport's content cache where it has one (the SDK's lib folder is
+      // hundreds of MB, a DLC up to ~100 MB; a second job pushes nothing) and are linked under the names the loaders
+      // and the tool expect.
+      const put = async (local: string, remote: string) => {
+        if (android && t.pushCached) await exec('ln', ['-sf', await t.pushCached(local), remote]);
+        else await t.push(local, remote);
+      };
       let validator: string | undefined;
       let env: Record<string, string>;
       try {
         await exec('rm', ['-rf', jobDir]);
         await exec('mkdir', ['-p', jobDir]);
         if (android) {
-          // Libraries go through the transport's content cache where it has one (the SDK's lib folder is hundreds of
-          // MB; a second job pushes nothing) and are linked under their own names into one folder for the loaders.
-          const put = async (local: string, remote: string) => {
-            if (t.pushCached) await exec('ln', ['-sf', await t.pushCached(local), remote]);
-            else await t.push(local, remote);
-          };
           await exec('rm', ['-rf', `${sdkDir}/lib`, `${sdkDir}/dsp`]);
           await exec('mkdir', ['-p', `${sdkDir}/bin`, `${sdkDir}/lib`, `${sdkDir}/dsp`]);
           await t.push(localBin, `${sdkDir}/bin/${tool}`);
@@ -167,7 +168,7 @@ export class SnpeRunner implements Runner {
           if (needsDsp) for (const dir of sdk.dspDirs) for (const lib of sharedLibs(dir)) await put(lib, `${sdkDir}/dsp/${basename(lib)}`);
           env = runEnv(`${sdkDir}/lib`, needsDsp || validator ? `${sdkDir}/dsp` : undefined);
         } else env = runEnv(join(sdk.root, 'lib', arch), undefined);
-        await t.push(container, `${jobDir}/model.dlc`);
+        await put(container, `${jobDir}/model.dlc`);
         for (const r of raws) await t.push(join(tmp, r.file), `${jobDir}/${r.file}`);
         await t.push(join(tmp, 'input_list.txt'), `${jobDir}/input_list.txt`);
       } catch (e) {
