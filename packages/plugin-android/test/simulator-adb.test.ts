@@ -19,11 +19,11 @@ const work = mkdtempSync(join(tmpdir(), 'gaugenn-simtest-'));
 const sh = async (sim: AdbDeviceSimulator, cmd: string) => (await server.adb(['-s', sim.address, 'shell', cmd])).stdout;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(f: () => T | Promise<T>, ms = 10_000): Promise<T> {
+async function until<T>(f: () => T | Promise<T>, ms = 10_000): Promise<NonNullable<T>> {
   const t0 = Date.now();
   for (;;) {
     const v = await f();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() - t0 > ms) throw new Error('condition not met in time');
     await sleep(100);
   }
