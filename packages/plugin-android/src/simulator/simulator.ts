@@ -485,10 +485,10 @@ export class AdbDeviceSimulator extends EventEmitter {
         this.emit('command', cmd);
       },
       ended: (cmd: SimCommand) => {
-        if ((cmd as SimCommand & { busy?: boolean }).busy) {
-          this.busy--;
-          this.applyCurrent();
-        }
+        if ((cmd as SimCommand & { busy?: boolean }).busy) this.busy--;
+        this.loadWatch?.refresh();
+        this.thermalWatch?.refresh();
+        if (this.currentProfile) this.applyCurrent();
         this.emit('commandEnd', cmd);
       },
     };
