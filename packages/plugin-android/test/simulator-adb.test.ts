@@ -280,5 +280,11 @@ describe('ADB device simulator through the real adb server', () => {
     await mid.replug();
     await server.connect(mid);
     expect((await sh(mid, 'echo back')).trim()).toBe('back');
+    // Or let replug tell the server, as a USB replug would be seen at once.
+    await mid.unplug();
+    await server.waitFor(mid.address, 'offline', 5000);
+    await mid.replug({ adbServerPort: server.port });
+    expect((await server.devices()).find((d) => d.serial === mid.address)?.state).toBe('device');
+    expect((await sh(mid, 'echo again')).trim()).toBe('again');
   }, 90_000);
 });
