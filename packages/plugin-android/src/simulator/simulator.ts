@@ -63,11 +63,21 @@ export interface SimToolCall {
   args: string[];
 }
 
+/** Simulators not closed yet. */
+const live = new Set<AdbDeviceSimulator>();
+
 /**
  * Events: `command` (SimCommand started), `commandEnd` (SimCommand), `online` (a server finished CNXN),
  * `offline` (a transport closed), `pushed` ({ path, bytes }).
  */
 export class AdbDeviceSimulator extends EventEmitter {
+  // A process that exits without closing its simulators leaves no processes or temp folders behind.
+  static {
+    process.once('exit', () => {
+      for (const sim of live) sim.cleanUp();
+    });
+  }
+
   /** Every command run so far, in start order. */
   readonly commands: SimCommand[] = [];
   readonly profile: SimDeviceProfile;
@@ -100,6 +110,7 @@ export class AdbDeviceSimulator extends EventEmitter {
   static async start(opts: AdbSimulatorOptions = {}): Promise<AdbDeviceSimulator> {
     const sim = new AdbDeviceSimulator(opts);
     sim.sandbox.build();
+    live.add(sim);
     await sim.listen();
     if (opts.control !== undefined && opts.control !== false) {
       const c = await startControlServer(sim, typeof opts.control === 'number' ? opts.control : 0);
@@ -321,6 +332,12 @@ export class AdbDeviceSimulator extends EventEmitter {
       await new Promise<void>((res) => control.close(() => res()));
     }
     await this.unplug({ keepPower: true });
+    this.cleanUp();
+  }
+
+  /** Synchronous part of close, also run when the process exits without closing it. */
+  private cleanUp(): void {
+    live.delete(this);
     killTagged(`GAUGENN_SIM_ID=${this.simId}\0`);
     if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });
   }
