@@ -113,9 +113,14 @@ export class AdbDeviceSimulator extends EventEmitter {
     live.add(sim);
     await sim.listen();
     if (opts.control !== undefined && opts.control !== false) {
-      const c = await startControlServer(sim, typeof opts.control === 'number' ? opts.control : 0);
-      sim.control = c.server;
-      sim.controlUrl = c.url;
+      try {
+        const c = await startControlServer(sim, typeof opts.control === 'number' ? opts.control : 0);
+        sim.control = c.server;
+        sim.controlUrl = c.url;
+      } catch (err) {
+        await sim.close();
+        throw err;
+      }
     }
     return sim;
   }
@@ -156,7 +161,7 @@ export class AdbDeviceSimulator extends EventEmitter {
     return this.server !== undefined;
   }
 
-  /** The CNXN banner: product, model and device from the properties; features left empty on purpose (no shell_v2). */
+  /** The CNXN banner: product, model and device from the properties; of the features only `fixed_push_mkdir` (no `shell_v2`, on purpose). */
   get banner(): string {
     const p = this.profile.props;
     return `device::ro.product.name=${p['ro.product.name'] ?? ''};ro.product.model=${p['ro.product.model'] ?? ''};ro.product.device=${p['ro.product.device'] ?? ''};features=fixed_push_mkdir`;
