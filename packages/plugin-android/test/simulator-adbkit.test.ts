@@ -59,7 +59,7 @@ describe('ADB device simulator through adbkit', () => {
     const st = await dev.stat('/data/local/tmp/gaugenn/m.tflite');
     expect(st.size).toBe(data.length);
     expect(st.isFile()).toBe(true);
-    const names = (await dev.readdir('/data/local/tmp/gaugenn')).map((e) => e.name);
+    const names = (await dev.readdir('/data/local/tmp/gaugenn')).map((e: { name: string }) => e.name);
     expect(names).toContain('m.tflite');
     const pull = await dev.pull('/data/local/tmp/gaugenn/m.tflite');
     const chunks: Buffer[] = [];
@@ -144,11 +144,11 @@ describe('ADB device simulator through adbkit', () => {
   it('unplug shows offline in listDevices at once; trackDevices only reports the reconnect (adb 1.0.41)', async () => {
     const tracker = await client.trackDevices();
     const seen: string[] = [];
-    tracker.on('change', (d) => d.id === a.address && seen.push(d.type));
+    tracker.on('change', (d: { id: string; type: string }) => d.id === a.address && seen.push(d.type));
     try {
       await sleep(300);
       await a.unplug();
-      const state = async () => (await client.listDevices()).find((d) => d.id === a.address)?.type;
+      const state = async () => (await client.listDevices()).find((d: { id: string }) => d.id === a.address)?.type;
       for (let i = 0; i < 50 && (await state()) !== 'offline'; i++) await sleep(100);
       expect(await state()).toBe('offline');
       // The server keeps retrying the TCP device and does not tell trackers that it dropped.

@@ -54,6 +54,11 @@ export class LoadWatcher {
     this.timer = undefined;
   }
 
+  /** Look again now (a command just ended: don't wait for the next tick to see it gone). */
+  refresh(): void {
+    this.poll();
+  }
+
   get isBusy(): boolean {
     return this.busy;
   }
