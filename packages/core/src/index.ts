@@ -31,3 +31,4 @@ export * from './util/progress.js';
 export * from './device/host-python.js';
 export * from './device/runner-output.js';
 export * from './device/runner-env.js';
+export * from './energy/index.js';

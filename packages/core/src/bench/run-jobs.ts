@@ -3,6 +3,7 @@ import type { Device } from '../device/types.js';
 import type { Gauge } from '../gauge.js';
 import type { JobRow, Store } from '../store/store.js';
 import { thermalGate } from './thermal-gate.js';
+import { measureWithEnergy } from '../energy/measure-with-energy.js';
 
 /** Protocol settings for one campaign (from `config.bench`). */
 export interface ProtocolOptions {
@@ -34,7 +35,7 @@ export async function runJob(gauge: Gauge, store: Store, job: JobRow, device: De
     if (!runner.backends(device).includes(job.backend)) {
       throw new GaugeError('BACKEND_UNSUPPORTED', `The ${job.framework} runner offers ${runner.backends(device).join(', ')} on ${device.id}, not ${job.backend}. Change bench.backends in the config.`);
     }
-    const result = await runner.run(device, {
+    const { result, energy } = await measureWithEnergy(gauge, device, job, model, () => runner.run(device, {
       modelFiles: model.files.map((f) => ({ path: f.path, role: f.role })),
       backend: job.backend,
       threads: job.threads,
@@ -42,10 +43,11 @@ export async function runJob(gauge: Gauge, store: Store, job: JobRow, device: De
       runs: job.runs,
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
-    });
+    }));
     if (result.samplesMs.length === 0) throw new GaugeError('RUNNER_OUTPUT', `The ${job.framework} runner reported no samples. Check the runner's output.`);
     const tempAfterC = await device.temperature();
     store.finishJob(job.id, { ...result, tempAfterC });
+    store.saveEnergy(job.id, energy);
   } catch (e) {
     if (opts.signal?.aborted) throw e;
     const err = GaugeError.from(e, 'RUNNER_FAILED', { subject: model?.firstPath ?? job.model });

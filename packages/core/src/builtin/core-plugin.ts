@@ -4,6 +4,7 @@ import { createHostDevice } from '../device/host-device.js';
 import { GaugeError } from '../errors/gauge-error.js';
 import type { AppRef } from '../extract/types.js';
 import { definePlugin } from '../plugin/types.js';
+import { tapCoreEnergySources } from '../energy/core-sources.js';
 
 /** Walk a directory for app files; hidden entries are skipped, order is stable for reproducible campaigns. */
 async function listFiles(root: string, recursive: boolean, skip: (p: string) => boolean = () => false): Promise<string[]> {
@@ -49,6 +50,7 @@ export const corePlugin = definePlugin({
     // The store, its WAL files and the model cache may sit inside a scanned directory: never treat them as apps.
     const own = (p: string) => p.startsWith(gauge.config.store) || (gauge.config.modelCache !== undefined && p.startsWith(gauge.config.modelCache));
     gauge.hooks.device.for('host').tapPromise('core', async (spec) => createHostDevice(spec.id ?? 'host'));
+    tapCoreEnergySources(gauge);
     gauge.hooks.source.for('dir').tapPromise('core', async (spec) => {
       const root = resolve(String(spec.path ?? '.'));
       await mustExist(root);

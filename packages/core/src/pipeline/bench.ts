@@ -3,6 +3,26 @@ import type { Device } from '../device/types.js';
 import type { Gauge } from '../gauge.js';
 import { summarise } from '../report/stats.js';
 import type { JobRow, Store } from '../store/store.js';
+import type { EnergyOutcome } from '../energy/types.js';
+
+/**
+ * A job's primary energy figure for `bench --json`: the first configured source, null when none was configured.
+ * A source that failed keeps the same fields as nulls, plus the `error` that says why.
+ */
+function energyJSON(outcomes: Omit<EnergyOutcome, 'trace'>[]) {
+  const o = outcomes[0];
+  if (!o) return null;
+  const a = o.attribution;
+  return {
+    source: o.source,
+    coarse: o.coarse,
+    energyPerInferenceJ: a?.energyPerInferenceJ ?? null,
+    avgPowerW: a?.avgPowerW ?? null,
+    baselineW: a?.baselineW ?? null,
+    efficiencyMacsPerJ: a?.efficiencyMacsPerJ ?? null,
+    ...(o.error ? { error: o.error } : {}),
+  };
+}
 
 /** What planning found: devices connected, jobs added, and models no runner could take. */
 export interface BenchPlan {
@@ -96,6 +116,7 @@ export function benchJSON(store: Store, deviceIds?: string[]) {
         tempBeforeC: j.tempBeforeC ?? null,
         tempAfterC: j.tempAfterC ?? null,
         error: j.error ?? null,
+        energy: energyJSON(store.energy(j.id)),
       };
     }),
   };
