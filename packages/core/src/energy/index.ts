@@ -7,3 +7,4 @@ export * from './core-sources.js';
 export * from './sources/hwmon.js';
 export * from './sources/rapl.js';
 export * from './sources/nvml.js';
+export * from './analyze-trace.js';

@@ -57,6 +57,7 @@ export function energyBetweenS(t: PowerTrace, fromS: number, toS: number): numbe
   const n = t.powerW.length;
   if (n === 0 || !(toS > fromS)) return 0;
   if (n === 1) return t.powerW[0]! * (toS - fromS);
+  if (t.stepwise) return stepEnergy(t, fromS, toS);
   let e = 0;
   let prevS = fromS;
   let prevP = powerAt(t, fromS);
@@ -71,6 +72,22 @@ export function energyBetweenS(t: PowerTrace, fromS: number, toS: number): numbe
     }
   }
   e += 0.5 * (prevP + powerAt(t, toS)) * (toS - prevS);
+  return e;
+}
+
+/** Step-function integral: sample i holds until sample i + 1 (the last for one mean interval). */
+function stepEnergy(t: PowerTrace, fromS: number, toS: number): number {
+  const n = t.powerW.length;
+  const lastDt = (sampleTimeS(t, n - 1) - sampleTimeS(t, 0)) / (n - 1);
+  let e = 0;
+  for (let i = Math.max(0, lowerBound(t, fromS) - 1); i < n; i++) {
+    const a = sampleTimeS(t, i);
+    if (a >= toS) break;
+    const b = i + 1 < n ? sampleTimeS(t, i + 1) : a + lastDt;
+    const lo = Math.max(a, fromS);
+    const hi = Math.min(b, toS);
+    if (hi > lo) e += t.powerW[i]! * (hi - lo);
+  }
   return e;
 }
 

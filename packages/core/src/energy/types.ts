@@ -30,6 +30,11 @@ export interface PowerTrace {
   powerW: Float32Array;
   /** Seconds from `t0Ms` of each sample, for irregular traces; absent when time is `i / rateHz`. */
   tS?: Float32Array;
+  /**
+   * True when each sample is the mean power over the interval up to the next sample (PowerTool's 20 ms rows),
+   * so energy is the step function's integral; otherwise samples are instants and energy is the trapezoid rule.
+   */
+  stepwise?: boolean;
 }
 
 /** A named instant on the host clock (ms since the epoch), e.g. the start and end of the run window. */

@@ -7,6 +7,8 @@ export interface ImportedTrace {
   powerW: Float64Array;
   /** What the power was computed from (`Main Avg Power (mW)`, `current_a × voltage_v`). */
   from: string;
+  /** True when each row is the mean over the interval up to the next row (PowerTool's averaged rows). */
+  stepwise?: boolean;
 }
 
 /** As a core trace whose origin is the file's time 0 (so `--from 2` means 2 s into the file's clock). */
@@ -16,7 +18,7 @@ export function toPowerTrace(t: ImportedTrace): PowerTrace {
   const tS = new Float32Array(n);
   for (let i = 0; i < n; i++) tS[i] = t.timesS[i]! - first;
   const span = n > 1 ? tS[n - 1]! : 0;
-  return { t0Ms: first * 1000, rateHz: span > 0 ? (n - 1) / span : 0, powerW: Float32Array.from(t.powerW), tS };
+  return { t0Ms: first * 1000, rateHz: span > 0 ? (n - 1) / span : 0, powerW: Float32Array.from(t.powerW), tS, ...(t.stepwise ? { stepwise: true } : {}) };
 }
 
 export function malformed(file: string, msg: string): GaugeError {

@@ -60,5 +60,7 @@ export function parsePowerToolCsv(text: string, file = 'trace', channel = 'Main'
     powers.push(power(v));
   }
   if (times.length < 2) throw malformed(file, 'fewer than two samples.');
-  return { format: 'powertool', timesS: Float64Array.from(times), powerW: Float64Array.from(powers), from };
+  // Rows are averages ("Avg" columns: 100 samples at 5 kHz per 20 ms row), each over the interval it starts.
+  const stepwise = /avg/i.test(from);
+  return { format: 'powertool', timesS: Float64Array.from(times), powerW: Float64Array.from(powers), from, stepwise };
 }

@@ -49,6 +49,7 @@ export class MonsoonSimulator implements UsbDeviceLike {
   private emitted = 0;
   private dropped = 0;
   private seq = 0;
+  private sent = 0;
   private calTimeMs = 1250;
   private readonly regs = new Map<number, number>();
   private readonly scales: PerField;
@@ -138,6 +139,7 @@ export class MonsoonSimulator implements UsbDeviceLike {
       this.sampling = true;
       this.startedAt = now();
       this.emitted = 0;
+      this.sent = 0;
       this.dropped = 0;
       this.log.starts++;
       return { bytesWritten: data?.length ?? 0, status: 'ok' };
@@ -150,9 +152,12 @@ export class MonsoonSimulator implements UsbDeviceLike {
     return { bytesWritten: 0, status: 'stall' };
   }
 
-  /** What slot s is: the first ten alternate zero/ref calibration, then one calibration every calTime. */
+  /**
+   * What slot s is: the first ten records sent alternate zero/ref calibration (a simulator choice: the protocol
+   * facts only say the host needs five of each before data), then one calibration every calTime.
+   */
   private slotType(s: number): number {
-    if (s < 10) return s % 2 === 0 ? SAMPLE_TYPE.ZERO_CAL : SAMPLE_TYPE.REF_CAL;
+    if (this.sent < 10) return this.sent % 2 === 0 ? SAMPLE_TYPE.ZERO_CAL : SAMPLE_TYPE.REF_CAL;
     const every = Math.max(1, Math.round((this.calTimeMs / 1000) * SAMPLE_RATE_HZ));
     if (s % every === 0) return (s / every) % 2 === 0 ? SAMPLE_TYPE.ZERO_CAL : SAMPLE_TYPE.REF_CAL;
     return SAMPLE_TYPE.MEASUREMENT;
@@ -203,7 +208,7 @@ export class MonsoonSimulator implements UsbDeviceLike {
           p[1] = (this.dropped >> 8) & 0xff;
           p[2] = (this.seq++ & 0x0f) | (this.vout > 0 ? 0x20 : 0);
           p[3] = n;
-          for (let k = 0; k < n; k++) this.writeRecord(p, HEADER_BYTES + RECORD_BYTES * k, this.emitted + k);
+          for (let k = 0; k < n; k++, this.sent++) this.writeRecord(p, HEADER_BYTES + RECORD_BYTES * k, this.emitted + k);
           this.emitted += n;
           return { status: 'ok', data: new DataView(p.buffer, 0, length) };
         }
