@@ -50,8 +50,10 @@ export async function startPolledRecording(read: () => Promise<PollReading>, opt
   // The first reading is taken before start() returns, so a source that cannot be read fails at once.
   await once();
   const loop = (async () => {
+    let started = hostNowMs();
+    await new Promise((r) => setTimeout(r, opts.intervalMs));
     while (!stopping) {
-      const started = hostNowMs();
+      started = hostNowMs();
       try {
         await once();
         failures = 0;

@@ -57,18 +57,22 @@ async function hwmonFiles(t: Transport, root: string, depth: number): Promise<Ma
 
 /**
  * Read every power rail under `root` once: INA3221-style channels (`in{n}_input` mV × `curr{n}_input` mA, with
- * `in{n}_label`; the INA3221's channels 4-7 are shunt voltages and sums, which have no matching current) and
+ * `in{n}_label`; the INA3221's channels 4-7 are shunt voltages and sums, which are not rails) and
  * `power{n}_input` µW channels. Channels labelled `NC` (not connected) or with empty readings are left out.
  */
 export async function readPowerRails(t: Transport, root = '/sys/class/hwmon', depth = root === '/sys/class/hwmon' ? 2 : 10): Promise<PowerRail[]> {
   const rails: PowerRail[] = [];
   for (const [dir, files] of [...(await hwmonFiles(t, root, depth))].sort(([a], [b]) => a.localeCompare(b))) {
     const has = new Set(files);
+    const labelled = files.some((f) => /^(in|curr)\d+_label$/.test(f));
     const chip = (await text(t, `${dir}/name`)) ?? dir.split('/').pop()!;
     for (const f of files.sort()) {
       let m = /^curr(\d+)_input$/.exec(f);
       if (m && has.has(`in${m[1]}_input`)) {
         const n = Number(m[1]);
+        // Where the chip labels its channels (INA3221 labels bus channels 1-3), an unlabelled in/curr pair is not a
+        // rail: INA3221's in4-in6 are shunt voltages (µV) and curr4 the summed current.
+        if (labelled && !has.has(`in${n}_label`) && !has.has(`curr${n}_label`)) continue;
         const label = (await text(t, `${dir}/in${n}_label`)) ?? (await text(t, `${dir}/curr${n}_label`)) ?? `${chip}/ch${n}`;
         if (label === 'NC') continue;
         const mV = await num(t, `${dir}/in${n}_input`);

@@ -84,7 +84,10 @@ export async function raplSource(t: Transport, o: RaplOptions = {}): Promise<Ene
       const last: (number | undefined)[] = zones.map(() => undefined);
       let totalUj = 0;
       return startPolledRecording(async () => {
-        const now = await Promise.all(zones.map(async (z) => Number((await t.readFile(`${z.dir}/energy_uj`)).toString('utf8').trim())));
+        const now = await Promise.all(zones.map(async (z) => {
+          const s = (await t.readFile(`${z.dir}/energy_uj`)).toString('utf8').trim();
+          return s === '' ? NaN : Number(s);
+        }));
         now.forEach((v, i) => {
           if (!Number.isFinite(v)) throw new Error(`${zones[i]!.dir}/energy_uj is not a number`);
           if (last[i] !== undefined) totalUj += counterDeltaUj(last[i]!, v, zones[i]!.maxEnergyRangeUj);
