@@ -7,6 +7,7 @@ import type { Device, DeviceSpec, Runner } from './device/types.js';
 import type { ModelFile, ModelGraph } from './ir/model-graph.js';
 import type { GaugeConfig } from './config/schema.js';
 import type { EnergySource, EnergySourceRequest, EnergySourceSpec } from './energy/types.js';
+import type { FetchContext, FetchReport } from './fetch/types.js';
 
 /** A source spec from config: `{ type: 'dir', path: 'apps/' }`. */
 export interface SourceSpec {
@@ -47,6 +48,11 @@ function makeHooks() {
   return Object.freeze({
     /** Source types → app refs. `gauge.hooks.source.for('dir')`. */
     source: new HookMap(() => new AsyncSeriesBailHook<[SourceSpec], AppRef[] | undefined>(['spec'])),
+    /**
+     * Source types that download apps (AndroZoo, URL lists, apkeep) → fetch them, verified, or report their status.
+     * `gauge.hooks.fetch.for('androzoo')`. The `source` hook of the same type then lists only verified files.
+     */
+    fetch: new HookMap(() => new AsyncSeriesBailHook<[SourceSpec, FetchContext], FetchReport | undefined>(['spec', 'context'])),
     /** Called after each app is extracted, before it is stored. Taps may add findings. */
     extract: new AsyncSeriesHook<[ExtractedApp]>(['app']),
     /** Framework → parser. `gauge.hooks.parse.for('tflite')`. */
@@ -157,7 +163,7 @@ export class Gauge {
   }
 
   /** Keys of a keyed stage (`parse`, `device`, …) that some plugin handles. */
-  handled(stage: 'source' | 'parse' | 'device' | 'deploy' | 'energy'): string[] {
+  handled(stage: 'source' | 'fetch' | 'parse' | 'device' | 'deploy' | 'energy'): string[] {
     return [...(this.keyed.get(stage) ?? new Map<string, Hook<any, any>>())].filter(([, h]) => h.isUsed()).map(([k]) => k).sort();
   }
 
@@ -200,6 +206,19 @@ export class Gauge {
     if (!hook || !hook.isUsed()) throw new GaugeError('ENERGY_SOURCE_UNAVAILABLE', `No plugin provides the energy source "${spec.source}". Known sources: ${this.handled('energy').join(', ')}.`, { hook: 'energy' });
     if (!s) throw new GaugeError('ENERGY_SOURCE_UNAVAILABLE', `The energy source "${spec.source}" does not measure ${device.kind} devices (${device.id}). Limit it with \`devices\` in its config entry.`, { hook: `energy:${spec.source}` });
     return s;
+  }
+
+  /** True when some plugin downloads apps for this source type (so `gaugenn sources fetch` and `run` fetch it first). */
+  fetches(type: string): boolean {
+    return this.hooks.fetch.get(type)?.isUsed() ?? false;
+  }
+
+  /** Fetch (or, with `mode: 'status'`, only count) the apps of a downloading source. */
+  async fetch(spec: SourceSpec, context: FetchContext): Promise<FetchReport> {
+    const hook = this.hooks.fetch.get(spec.type);
+    const r = hook && hook.isUsed() ? await hook.promise(spec, context) : undefined;
+    if (!r) throw new GaugeError('NO_HANDLER', `No plugin downloads apps for sources of type "${spec.type}"; it needs no fetching.`, { hook: 'fetch' });
+    return r;
   }
 
   /** List apps for a source spec. */

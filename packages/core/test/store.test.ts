@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -47,6 +47,10 @@ describe('Store', () => {
     expect(s.planJobs(c, 'host', [{ model: 'aaa', framework: 'tflite', backend: 'cpu', threads: 1 }], 1, 5)).toBe(0);
     const [j] = s.jobs();
     s.startJob(j!.id, 40, 0);
+    // This process is alive, so its running job is not someone else's leftover.
+    expect(s.recoverInterrupted()).toBe(0);
+    // A claimant on this host whose pid no longer exists is a dead process: its job runs again.
+    s.db.prepare('UPDATE jobs SET claimed_by = ?').run(`${hostname()}:2147483646`);
     expect(s.recoverInterrupted()).toBe(1);
     expect(s.job(j!.id)!.status).toBe('pending');
     s.startJob(j!.id, 40, 0);
@@ -54,6 +58,52 @@ describe('Store', () => {
     expect(s.samples(j!.id)).toEqual([3, 1, 2]);
     expect(s.samples(j!.id, true)).toEqual([9]);
     expect(s.job(j!.id)).toMatchObject({ status: 'done', engine: 'x 1.0', tempBeforeC: 40, tempAfterC: 41, attempts: 2 });
+  });
+
+  it('claims each pending job once, keeps campaigns apart, and logs an attempt a lost device ended', () => {
+    const s = new Store(':memory:');
+    s.saveApp(app('/a.apk', ['aaa', 'bbb']));
+    s.saveDevice({ id: 'd1', kind: 'adb', info: { cpu: { cores: 8 }, os: 'Android 14', abi: 'arm64-v8a' }, transport: {} as never, temperature: async () => undefined });
+    const c = s.createCampaign({}, 'baseline');
+    const jobs = [{ model: 'aaa', framework: 'tflite', backend: 'cpu', threads: 1 }, { model: 'bbb', framework: 'tflite', backend: 'gpu', threads: 1 }];
+    expect(s.planJobs(c, 'd1', jobs, 1, 5, 'baseline')).toBe(2);
+    // The same jobs in another campaign are new jobs (a replicate measures again).
+    expect(s.planJobs(c, 'd1', jobs, 1, 5, 'replicate')).toBe(2);
+    expect(s.planJobs(c, 'd1', jobs, 1, 5, 'baseline')).toBe(0);
+    const a = s.claimJob('d1', 'baseline', 'hostA:1')!;
+    const b = s.claimJob('d1', 'baseline', 'hostB:2')!;
+    expect(a.id).not.toBe(b.id);
+    expect(s.claimJob('d1', 'baseline', 'hostC:3')).toBeUndefined();
+    expect(s.job(a.id)).toMatchObject({ status: 'running', claimedBy: 'hostA:1', attempts: 1, campaign: 'baseline' });
+    s.endAttempt(a.id, { code: 'DEVICE_LOST', message: 'unplugged' });
+    expect(s.job(a.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(s.job(a.id)!.attemptLog).toMatchObject([{ attempt: 1, error: { code: 'DEVICE_LOST' } }]);
+    const again = s.claimJob('d1', 'baseline')!;
+    expect(again.id).toBe(a.id);
+    expect(again.attempts).toBe(2);
+    // An aggregate job stores the tool's statistics and no invented sample.
+    s.finishJob(again.id, { samplesMs: [], engine: 'tflite benchmark_model', aggregate: { count: 50, mean: 4.2, std: 0.3, min: 3.9, max: 5.1, median: null, p5: null, p95: null }, delegation: { delegate: 'TfLiteGpuDelegateV2', applied: true, nodesDelegated: 29, nodesTotal: 65, partitions: 3 }, warnings: [{ code: 'DELEGATE_PARTIAL', message: '29 of 65' }] });
+    const done = s.job(again.id)!;
+    expect(done).toMatchObject({ status: 'done', samplesKind: 'aggregate', aggregate: { count: 50, mean: 4.2 }, delegation: { nodesDelegated: 29 }, warnings: [{ code: 'DELEGATE_PARTIAL' }] });
+    expect(s.samples(again.id)).toEqual([]);
+    expect(s.jobs({ campaign: 'replicate' })).toHaveLength(2);
+  });
+
+  it('migrates a schema-1 store without losing jobs or samples', () => {
+    const p = join(mkdtempSync(join(tmpdir(), 'gaugenn-store-')), 's.db');
+    const db = new Database(p);
+    db.exec(MIGRATIONS[0]!);
+    db.pragma('user_version = 1');
+    db.exec(`INSERT INTO devices VALUES ('host','host','{}','t');
+      INSERT INTO models (sha256, framework, bytes, files, first_path) VALUES ('aaa','tflite',1,'[]','m');
+      INSERT INTO jobs (id, device_id, model_sha256, framework, backend, threads, warmup, runs, status, created_at) VALUES (7,'host','aaa','tflite','cpu',1,0,2,'done','t');
+      INSERT INTO samples VALUES (7,0,0,1.5),(7,0,1,2.5);`);
+    db.close();
+    const s = new Store(p);
+    expect(s.job(7)).toMatchObject({ campaign: 'default', status: 'done', samplesKind: 'all', warnings: [] });
+    expect(s.samples(7)).toEqual([1.5, 2.5]);
+    expect(s.db.pragma('foreign_key_check')).toEqual([]);
+    s.close();
   });
 
   it('refuses a store from a newer gaugeNN with a clear message', () => {

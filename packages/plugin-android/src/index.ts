@@ -8,6 +8,8 @@ import { dexScanner } from './scan/dex-scanner.js';
 import { nativeLibScanner } from './scan/native-lib-scanner.js';
 import { cloudApiSignatures, codeSignatureSchema } from './cloud-apis.js';
 import { registerAndroidSources } from './source/android-sources.js';
+import { registerAndroZoo } from './source/androzoo/androzoo-source.js';
+import { registerApkeep } from './source/apkeep-source.js';
 
 export { readAppMeta } from './manifest/app-meta.js';
 export { writeManifest } from './manifest/binary-xml-writer.js';
@@ -17,6 +19,8 @@ export type { BinaryXmlDocument, XmlAttribute, XmlElement, XmlValue } from './ma
 export { readTextManifest, isTextXml } from './manifest/text-manifest.js';
 export { ANDROID_NS, ATTR_ID } from './manifest/axml-format.js';
 export { manifestScanner };
+export { selectFromList, type AndroZooFilter, type AndroZooRow } from './source/androzoo/list-reader.js';
+export { fetchAndroZoo, androZooApps, redactKey, ANDROZOO_URL, ANDROZOO_MAX_CONCURRENCY } from './source/androzoo/androzoo-source.js';
 
 /** The Android plugin: registers the `android-manifest` scanner. It takes no options yet. */
 export default definePlugin({
@@ -30,5 +34,7 @@ export default definePlugin({
     gauge.addCodeSignatures(cloudApiSignatures);
     gauge.addCodeSignatures(options?.codeSignatures ?? []);
     registerAndroidSources(gauge);
+    registerAndroZoo(gauge);
+    registerApkeep(gauge);
   },
 });

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { benchJSON, planBench, runBench, withProgress, type BenchPlan } from '@gaugenn/core';
+import { benchJSON, deviceSpecFromFlag, planBench, runBench, withProgress, type BenchPlan } from '@gaugenn/core';
 import { BaseCommand } from '../base-command.js';
 import { ms, table } from '../format.js';
 
@@ -9,7 +9,12 @@ export default class Bench extends BaseCommand<typeof Bench> {
 below the thermal threshold, runs the warm-up, then keeps every timed sample. Jobs already in the store are not
 measured again; jobs a killed campaign left unfinished run again. A model that fails is recorded as a failed job with
 its cause and the campaign goes on (exit code 0; failures are data). Settings come from \`bench\` in the config.`;
-  static override examples = ['<%= config.bin %> bench', '<%= config.bin %> bench --runs 50 --threads 1 --threads 4 --json'];
+  static override examples = [
+    '<%= config.bin %> bench',
+    '<%= config.bin %> bench --runs 50 --threads 1 --threads 4 --json',
+    '<%= config.bin %> bench --device adb --backend cpu --backend gpu --backend nnapi',
+    '<%= config.bin %> bench --campaign replicate-2 --device adb:R58M123ABC',
+  ];
   static override strict = false;
   static override args = { models: Args.string({ description: 'sha256 prefixes or paths of stored models (default: all analysed)', required: false }) };
   static override flags = {
@@ -18,6 +23,8 @@ its cause and the campaign goes on (exit code 0; failures are data). Settings co
     threads: Flags.integer({ description: 'CPU threads (repeat for several)', multiple: true, min: 1 }),
     backend: Flags.string({ description: 'backend (repeat for several): cpu, gpu, nnapi, dsp, …', multiple: true }),
     'retry-failed': Flags.boolean({ description: 'measure failed jobs again' }),
+    campaign: Flags.string({ description: 'campaign name: a job is unique per (campaign, device, model, backend, threads), so a new name measures again', default: 'default' }),
+    device: Flags.string({ description: 'device to use instead of the config\'s: host, adb (every online device), adb:SERIAL (repeat for several)', multiple: true }),
   };
 
   async run(): Promise<unknown> {
@@ -29,7 +36,8 @@ its cause and the campaign goes on (exit code 0; failures are data). Settings co
     if (this.flags.threads?.length) b.threads = this.flags.threads;
     if (this.flags.backend?.length) b.backends = this.flags.backend;
     const store = this.openStore(gauge);
-    if (this.flags['retry-failed']) store.retryFailed();
+    if (this.flags['retry-failed']) store.retryFailed(this.flags.campaign);
+    const devices = this.flags.device?.map(deviceSpecFromFlag);
 
     const ac = new AbortController();
     const stop = () => ac.abort(new Error('interrupted'));
@@ -39,11 +47,11 @@ its cause and the campaign goes on (exit code 0; failures are data). Settings co
     await withProgress(
       [
         { title: 'Planning jobs', task: async (c, task) => {
-          c.plan = await planBench(gauge, store, { models: argv as string[] });
-          task.title = `Planned: ${c.plan.added} new job(s), ${c.plan.pending.length} to run on ${c.plan.devices.map((d) => d.id).join(', ')}`;
+          c.plan = await planBench(gauge, store, { models: argv as string[], campaign: this.flags.campaign, devices });
+          task.title = `Planned campaign "${c.plan.campaign}": ${c.plan.added} new job(s), ${c.plan.pending.length} to run on ${c.plan.devices.map((d) => d.id).join(', ') || 'no device'}`;
         } },
         { title: 'Measuring', skip: (c) => !c.plan?.pending.length && 'nothing left to measure', task: async (c, task) => {
-          await runBench(gauge, store, c.plan!, (j, i, n) => { task.output = `${i + 1}/${n} ${j.model.slice(0, 12)} ${j.backend}x${j.threads}: ${j.status}`; }, ac.signal);
+          await runBench(gauge, store, c.plan!, (j, i, n) => { task.output = `${i + 1}/${n} ${j.deviceId} ${j.model.slice(0, 12)} ${j.backend}x${j.threads}: ${j.status}`; }, ac.signal);
         } },
       ],
       this.quiet,
@@ -52,12 +60,15 @@ its cause and the campaign goes on (exit code 0; failures are data). Settings co
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     const plan = ctx.plan!;
-    const json = benchJSON(store, plan.devices.map((d) => d.id));
+    const json = benchJSON(store, plan.devices.map((d) => d.id), plan.campaign);
     if (!this.jsonEnabled()) {
-      this.log(table(['model', 'device', 'backend', 'threads', 'status', 'n', 'median ms', 'p90 ms', 'error'], json.jobs.map((j) => [
-        j.model, j.device, j.backend, j.threads, j.status, j.samplesMs.length, ms(j.median), ms(j.p90), j.error ? `${j.error.code}: ${j.error.message.split('\n')[0]!.slice(0, 80)}` : '',
+      if (plan.devices.length === 0) this.log('No device to measure on: none of the configured devices is reachable (see the lines above).');
+      this.log(table(['model', 'device', 'backend', 'threads', 'status', 'n', 'median ms', 'p90 ms', 'notes'], json.jobs.map((j) => [
+        j.model, j.device, j.backend, j.threads, j.status, j.samplesKind === 'aggregate' ? `${j.stats.count} (aggregate)` : j.samplesMs.length, ms(j.median), ms(j.p90),
+        [j.error ? `${j.error.code}: ${j.error.message.split('\n')[0]!.slice(0, 80)}` : '', ...j.warnings.map((w) => w.code), j.attempts > 1 ? `${j.attempts} attempts` : ''].filter(Boolean).join('; '),
       ])));
       for (const s of plan.skipped) this.warn(`skipped ${s.model} on ${s.device}: ${s.reason}`);
+      for (const u of plan.unreachable) this.warn(`unreachable ${JSON.stringify(u.spec)}: ${u.reason}`);
       this.log(`\nStore: ${store.path}`);
     }
     return json;

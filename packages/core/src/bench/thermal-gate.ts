@@ -1,4 +1,5 @@
 import type { Device } from '../device/types.js';
+import { sleep } from './sleep.js';
 
 /** What the thermal gate saw before a job. */
 export interface ThermalReading {
@@ -9,18 +10,13 @@ export interface ThermalReading {
   gaveUp: boolean;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((res, rej) => {
-    const t = setTimeout(res, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); rej(signal.reason); }, { once: true });
-  });
 
 /**
  * Wait until the device is cooler than `thresholdC` (DESIGN.md measurement protocol), polling every `pollMs`.
  * A device that never cools within `maxWaitMs` is measured anyway and the reading says so, rather than
  * stalling a campaign forever.
  */
-export async function thermalGate(device: Device, thresholdC: number, maxWaitMs: number, signal?: AbortSignal, pollMs = 2000): Promise<ThermalReading> {
+export async function thermalGate(device: Device, thresholdC: number, maxWaitMs: number, signal?: AbortSignal, pollMs = Math.min(2000, Math.max(100, maxWaitMs / 10))): Promise<ThermalReading> {
   const start = Date.now();
   let t = await device.temperature();
   while (t !== undefined && t > thresholdC) {

@@ -5,6 +5,7 @@ import { GaugeError } from '../errors/gauge-error.js';
 import type { AppRef } from '../extract/types.js';
 import { definePlugin } from '../plugin/types.js';
 import { tapCoreEnergySources } from '../energy/core-sources.js';
+import { fetchList, listApps } from '../fetch/list-source.js';
 
 /** Walk a directory for app files; hidden entries are skipped, order is stable for reproducible campaigns. */
 async function listFiles(root: string, recursive: boolean, skip: (p: string) => boolean = () => false): Promise<string[]> {
@@ -43,6 +44,7 @@ async function folderApp(root: string, source: string, own: (p: string) => boole
  *   app instead (an unpacked app, an npm package of models), its files walked as entries.
  * - `files` (`{ type: 'files', paths }`): the files named, each one app (folders are listed).
  * - `pkgdir` (`{ type: 'pkgdir', path }` or `{ paths }`): each folder named is one app, its files its entries.
+ * - `list` (`{ type: 'list', path, dest?, snapshot?, category? }`): a CSV or JSON list of apps by file or URL.
  */
 export const corePlugin = definePlugin({
   name: 'core',
@@ -51,6 +53,8 @@ export const corePlugin = definePlugin({
     const own = (p: string) => p.startsWith(gauge.config.store) || (gauge.config.modelCache !== undefined && p.startsWith(gauge.config.modelCache));
     gauge.hooks.device.for('host').tapPromise('core', async (spec) => createHostDevice(spec.id ?? 'host'));
     tapCoreEnergySources(gauge);
+    gauge.hooks.source.for('list').tapPromise('core', (spec) => listApps(spec));
+    gauge.hooks.fetch.for('list').tapPromise('core', (spec, ctx) => fetchList(spec, ctx));
     gauge.hooks.source.for('dir').tapPromise('core', async (spec) => {
       const root = resolve(String(spec.path ?? '.'));
       await mustExist(root);

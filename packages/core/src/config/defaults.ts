@@ -19,6 +19,12 @@ export function defaultConfig(): GaugeConfig {
       timeoutMs: 120_000,
       thermalThresholdC: 75,
       thermalMaxWaitMs: 120_000,
+      cooldownMs: 0,
+      batteryWaitMs: 600_000,
+      deviceWaitMs: 120_000,
+      maxAttempts: 3,
+      hygiene: { screenOff: false, stayAwake: false, wifiOff: false },
+      pinBigCluster: false,
     },
   };
 }

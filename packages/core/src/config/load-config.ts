@@ -85,7 +85,7 @@ export function validateConfig(raw: RawConfig, pluginSchemas: Record<string, Rec
   const merged: GaugeConfig = {
     ...d,
     ...c,
-    bench: { ...d.bench, ...(c.bench ?? {}) },
+    bench: { ...d.bench, ...(c.bench ?? {}), hygiene: { ...d.bench.hygiene, ...(c.bench?.hygiene ?? {}) } },
     extract: { ...d.extract, ...(c.extract ?? {}) },
     plugins: { ...(c.plugins ?? {}) },
     use: c.use ?? [],

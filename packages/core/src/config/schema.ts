@@ -35,5 +35,24 @@ export interface GaugeConfig {
     thermalThresholdC: number;
     /** Give up waiting for the device to cool after this long, and record that. */
     thermalMaxWaitMs: number;
+    /** Pause between two jobs on one device (ms), on top of the thermal gate. */
+    cooldownMs: number;
+    /** Wait while the device battery is under this level (%), then skip the job with BATTERY_LOW. */
+    batteryFloorPct?: number;
+    /** How long to wait for the battery to recharge above the floor before skipping (ms). */
+    batteryWaitMs: number;
+    /** How long a lost device (DEVICE_LOST) is waited for before its worker stops (ms). */
+    deviceWaitMs: number;
+    /** Attempts per job before a lost device fails it for good. */
+    maxAttempts: number;
+    /** Screen off, stay awake, Wi-Fi off during a campaign, where the device can. */
+    hygiene: { screenOff: boolean; stayAwake: boolean; wifiOff: boolean };
+    /** Pin the runner to the device's big cluster (taskset mask from the cluster layout). */
+    pinBigCluster: boolean;
+    /**
+     * Unplugged mode, as the study ran it: USB power is cut with `powerOff` while the device runs the job detached,
+     * and restored with `powerOn` after `windowMs`; results are collected once the device is back.
+     */
+    unplugged?: { powerOff: string; powerOn: string; windowMs: number; settleMs?: number };
   };
 }

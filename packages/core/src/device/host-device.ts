@@ -1,6 +1,7 @@
 // execa is imported on first use: it costs ~70 ms to load, and extraction workers never run commands.
 const loadExeca = async () => (await import('execa')).execa;
-import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { arch, cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import type { Device, DeviceInfo, ExecOptions, ExecResult, Transport } from './types.js';
@@ -72,6 +73,20 @@ export class HostTransport implements Transport {
 
   async readFile(remotePath: string): Promise<Buffer> {
     return readFile(remotePath);
+  }
+
+  /** Start a command in its own session, so it outlives this process's terminal; exit code to `rcFile`. */
+  async spawnDetached(command: string, args: string[], o: { cwd?: string; env?: Record<string, string>; outFile: string; rcFile: string }): Promise<void> {
+    // "$@" keeps each argument intact; the wrapper shell only redirects and records the exit code.
+    const script = '"$@" > "$GAUGENN_OUT" 2>&1; echo $? > "$GAUGENN_RC"';
+    const child = spawn('sh', ['-c', script, 'sh', command, ...args], {
+      cwd: o.cwd, env: { ...process.env, ...o.env, GAUGENN_OUT: o.outFile, GAUGENN_RC: o.rcFile }, detached: true, stdio: 'ignore',
+    });
+    child.unref();
+  }
+
+  async remove(remotePath: string): Promise<void> {
+    await rm(remotePath, { recursive: true, force: true });
   }
 
   async workDir(): Promise<string> {

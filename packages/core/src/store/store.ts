@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { hostname } from 'node:os';
 import { GaugeError, type GaugeErrorJSON } from '../errors/gauge-error.js';
 import type { ExtractedApp } from '../extract/types.js';
-import type { Device, DeviceInfo } from '../device/types.js';
+import type { AggregateStats, Delegation, Device, DeviceInfo, JobWarning } from '../device/types.js';
 import type { ModelGraph } from '../ir/model-graph.js';
 import { MIGRATIONS } from './migrations.js';
 import type { EnergyOutcome, PowerTrace } from '../energy/types.js';
@@ -37,9 +38,18 @@ export interface StoredModel {
   apps: number;
 }
 
-/** A measurement job: one (device, model, backend, threads). */
+/** One ended attempt of a job that did not end the job (a device lost mid-job). */
+export interface AttemptRecord {
+  attempt: number;
+  startedAt?: string;
+  endedAt: string;
+  error: GaugeErrorJSON;
+}
+
+/** A measurement job: one (campaign, device, model, backend, threads). */
 export interface JobRow {
   id: number;
+  campaign: string;
   deviceId: string;
   model: string;
   framework: string;
@@ -53,8 +63,41 @@ export interface JobRow {
   engine?: string;
   tempBeforeC?: number;
   tempAfterC?: number;
+  thermalWaitMs?: number;
   startedAt?: string;
   finishedAt?: string;
+  /** `all`: every sample is stored; `aggregate`: the runtime printed only statistics (see `aggregate`). */
+  samplesKind: 'all' | 'aggregate';
+  aggregate?: AggregateStats;
+  delegation?: Delegation | null;
+  warnings: JobWarning[];
+  /** What hygiene was applied and the CPU state before/after. */
+  hygiene?: Record<string, unknown>;
+  /** Attempts that a lost device ended, oldest first. */
+  attemptLog: AttemptRecord[];
+  extra?: Record<string, unknown>;
+  claimedBy?: string;
+}
+
+/** Who claims jobs: this process on this host, so a later run can tell a dead claimant from a live one. */
+export function processOwner(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** True when `owner` is a process of this host that no longer runs (or an owner we cannot place). */
+function ownerGone(owner: string | null): boolean {
+  if (!owner) return true;
+  const i = owner.lastIndexOf(':');
+  const host = owner.slice(0, i);
+  const pid = Number(owner.slice(i + 1));
+  if (host !== hostname()) return false; // another machine's run: we cannot tell, so leave it
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /**
@@ -71,7 +114,8 @@ export class Store {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('busy_timeout = 5000');
       // Foreign keys stay off while migrating: a migration that rebuilds a table (SQLite's documented way to
-      // change a constraint) must not cascade-delete the rows that reference it.
+      // change a constraint) must not cascade-delete the rows that reference it. better-sqlite3 turns them on by default.
+      this.db.pragma('foreign_keys = OFF');
       this.migrate();
       this.db.pragma('foreign_keys = ON');
     } catch (e) {
@@ -251,29 +295,44 @@ export class Store {
     return added;
   }
 
-  /** Jobs left `running` by a process that died are pending again: their samples were never committed. */
+  /**
+   * Jobs left `running` by a process that died are pending again: their samples were never committed. Jobs that a
+   * live process (a concurrent `gaugenn bench`) is running are left alone.
+   */
   recoverInterrupted(): number {
-    return this.db.prepare("UPDATE jobs SET status='pending' WHERE status='running'").run().changes;
+    const rows = this.db.prepare("SELECT id, claimed_by FROM jobs WHERE status='running'").all() as { id: number; claimed_by: string | null }[];
+    const reset = this.db.prepare("UPDATE jobs SET status='pending', claimed_by=NULL WHERE id=? AND status='running'");
+    let n = 0;
+    this.db.transaction(() => {
+      for (const r of rows) if (ownerGone(r.claimed_by)) n += reset.run(r.id).changes;
+    })();
+    return n;
   }
 
   /** Put failed jobs back in the queue (`gaugenn bench --retry-failed`). */
-  retryFailed(): number {
-    return this.db.prepare("UPDATE jobs SET status='pending', error=NULL WHERE status='failed'").run().changes;
+  retryFailed(campaign?: string): number {
+    const sql = "UPDATE jobs SET status='pending', error=NULL, attempts=0, attempt_log='[]' WHERE status='failed'";
+    return (campaign ? this.db.prepare(`${sql} AND campaign = ?`).run(campaign) : this.db.prepare(sql).run()).changes;
   }
 
   private rowToJob(r: any): JobRow {
     return {
-      id: r.id, deviceId: r.device_id, model: r.model_sha256, framework: r.framework, backend: r.backend, threads: r.threads,
+      id: r.id, campaign: r.campaign, deviceId: r.device_id, model: r.model_sha256, framework: r.framework, backend: r.backend, threads: r.threads,
       warmup: r.warmup, runs: r.runs, status: r.status, attempts: r.attempts, error: parse(r.error, undefined), engine: r.engine ?? undefined,
-      tempBeforeC: r.temp_before ?? undefined, tempAfterC: r.temp_after ?? undefined, startedAt: r.started_at ?? undefined, finishedAt: r.finished_at ?? undefined,
+      tempBeforeC: r.temp_before ?? undefined, tempAfterC: r.temp_after ?? undefined, thermalWaitMs: r.thermal_wait_ms ?? undefined,
+      startedAt: r.started_at ?? undefined, finishedAt: r.finished_at ?? undefined,
+      samplesKind: r.samples_kind, aggregate: parse(r.aggregate, undefined), delegation: parse(r.delegation, undefined),
+      warnings: parse(r.warnings, []), hygiene: parse(r.hygiene, undefined), attemptLog: parse(r.attempt_log, []),
+      extra: parse(r.extra, undefined), claimedBy: r.claimed_by ?? undefined,
     };
   }
 
-  jobs(filter: { status?: JobRow['status']; deviceId?: string } = {}): JobRow[] {
+  jobs(filter: { status?: JobRow['status']; deviceId?: string; campaign?: string } = {}): JobRow[] {
     const cond: string[] = [];
     const args: unknown[] = [];
     if (filter.status) { cond.push('status = ?'); args.push(filter.status); }
     if (filter.deviceId) { cond.push('device_id = ?'); args.push(filter.deviceId); }
+    if (filter.campaign) { cond.push('campaign = ?'); args.push(filter.campaign); }
     const where = cond.length ? `WHERE ${cond.join(' AND ')}` : '';
     return (this.db.prepare(`SELECT * FROM jobs ${where} ORDER BY id`).all(...args) as any[]).map((r) => this.rowToJob(r));
   }
@@ -283,23 +342,83 @@ export class Store {
     return r ? this.rowToJob(r) : undefined;
   }
 
-  startJob(id: number, tempBeforeC: number | undefined, thermalWaitMs: number): void {
-    this.db.prepare("UPDATE jobs SET status='running', attempts=attempts+1, started_at=?, temp_before=?, thermal_wait_ms=? WHERE id=?").run(now(), tempBeforeC ?? null, thermalWaitMs, id);
+  /**
+   * Claim the next pending job of a device in a campaign, atomically: the row moves to `running` under this owner in
+   * one IMMEDIATE transaction, so two `gaugenn bench` processes on one store never take the same job.
+   */
+  claimJob(deviceId: string, campaign: string, owner = processOwner()): JobRow | undefined {
+    const pick = this.db.prepare("SELECT id FROM jobs WHERE status='pending' AND device_id=? AND campaign=? ORDER BY id LIMIT 1");
+    const take = this.db.prepare("UPDATE jobs SET status='running', claimed_by=?, attempts=attempts+1, started_at=?, finished_at=NULL WHERE id=? AND status='pending'");
+    const id = this.db.transaction(() => {
+      const r = pick.get(deviceId, campaign) as { id: number } | undefined;
+      if (!r) return undefined;
+      return take.run(owner, now(), r.id).changes === 1 ? r.id : undefined;
+    }).immediate();
+    return id === undefined ? undefined : this.job(id);
   }
 
-  /** Commit a finished job and all its samples atomically. */
-  finishJob(id: number, r: { samplesMs: number[]; warmupMs?: number[]; engine: string; extra?: unknown; tempAfterC?: number }): void {
+  /** Move a job to `running` outside the claim path (tests, single-job tools). */
+  startJob(id: number, tempBeforeC: number | undefined, thermalWaitMs: number): void {
+    this.db.prepare("UPDATE jobs SET status='running', attempts=attempts+1, claimed_by=?, started_at=?, temp_before=?, thermal_wait_ms=? WHERE id=?").run(processOwner(), now(), tempBeforeC ?? null, thermalWaitMs, id);
+  }
+
+  /** What the thermal gate saw before a claimed job. */
+  recordGate(id: number, tempBeforeC: number | undefined, thermalWaitMs: number): void {
+    this.db.prepare('UPDATE jobs SET temp_before=?, thermal_wait_ms=? WHERE id=?').run(tempBeforeC ?? null, thermalWaitMs, id);
+  }
+
+  /** Add a warning to a job (kept across the job's attempts until it is done). */
+  addWarning(id: number, w: JobWarning): void {
+    const row = this.db.prepare('SELECT warnings FROM jobs WHERE id = ?').get(id) as { warnings: string } | undefined;
+    if (!row) return;
+    const list = parse<JobWarning[]>(row.warnings, []);
+    if (!list.some((x) => x.code === w.code && x.message === w.message)) list.push(w);
+    this.db.prepare('UPDATE jobs SET warnings=? WHERE id=?').run(json(list), id);
+  }
+
+  /** Record the hygiene applied and the CPU state around a job. */
+  recordHygiene(id: number, hygiene: Record<string, unknown>): void {
+    this.db.prepare('UPDATE jobs SET hygiene=? WHERE id=?').run(json(hygiene), id);
+  }
+
+  /**
+   * Commit a finished job and all its samples atomically. A runtime that printed only aggregates gives an
+   * `aggregate` job: its statistics are stored as such and no sample is invented.
+   */
+  finishJob(id: number, r: { samplesMs: number[]; warmupMs?: number[]; engine: string; extra?: unknown; tempAfterC?: number; aggregate?: AggregateStats; delegation?: Delegation | null; warnings?: JobWarning[] }): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM samples WHERE job_id = ?').run(id);
       const ins = this.db.prepare('INSERT INTO samples (job_id, warmup, idx, ms) VALUES (?,?,?,?)');
       r.samplesMs.forEach((ms, i) => ins.run(id, 0, i, ms));
       (r.warmupMs ?? []).forEach((ms, i) => ins.run(id, 1, i, ms));
-      this.db.prepare("UPDATE jobs SET status='done', error=NULL, engine=?, extra=?, temp_after=?, finished_at=? WHERE id=?").run(r.engine, json(r.extra ?? {}), r.tempAfterC ?? null, now(), id);
+      const prev = this.db.prepare('SELECT warnings FROM jobs WHERE id = ?').get(id) as { warnings: string } | undefined;
+      const warnings = [...parse<JobWarning[]>(prev?.warnings, []), ...(r.warnings ?? [])];
+      const kind = r.samplesMs.length === 0 && r.aggregate ? 'aggregate' : 'all';
+      this.db
+        .prepare("UPDATE jobs SET status='done', error=NULL, engine=?, extra=?, temp_after=?, finished_at=?, samples_kind=?, aggregate=?, delegation=?, warnings=?, claimed_by=NULL WHERE id=?")
+        .run(r.engine, json(r.extra ?? {}), r.tempAfterC ?? null, now(), kind, r.aggregate ? json(r.aggregate) : null, r.delegation === undefined ? null : json(r.delegation), json(warnings), id);
     })();
   }
 
   failJob(id: number, err: GaugeErrorJSON, tempAfterC?: number): void {
-    this.db.prepare("UPDATE jobs SET status='failed', error=?, temp_after=?, finished_at=? WHERE id=?").run(json(err), tempAfterC ?? null, now(), id);
+    this.db.prepare("UPDATE jobs SET status='failed', error=?, temp_after=?, finished_at=?, claimed_by=NULL WHERE id=?").run(json(err), tempAfterC ?? null, now(), id);
+  }
+
+  /** Give a claimed job back untouched (the run was interrupted before it measured anything worth keeping). */
+  releaseClaim(id: number): void {
+    this.db.prepare("UPDATE jobs SET status='pending', claimed_by=NULL, attempts=MAX(0, attempts-1) WHERE id=? AND status='running'").run(id);
+  }
+
+  /**
+   * End an attempt without ending the job (DESIGN.md: a device lost mid-job ends the attempt, not the job): the job is
+   * pending again and the attempt is logged with its cause.
+   */
+  endAttempt(id: number, err: GaugeErrorJSON): void {
+    const row = this.db.prepare('SELECT attempts, started_at, attempt_log FROM jobs WHERE id = ?').get(id) as { attempts: number; started_at: string | null; attempt_log: string } | undefined;
+    if (!row) return;
+    const log = parse<AttemptRecord[]>(row.attempt_log, []);
+    log.push({ attempt: row.attempts, startedAt: row.started_at ?? undefined, endedAt: now(), error: err });
+    this.db.prepare("UPDATE jobs SET status='pending', claimed_by=NULL, attempt_log=? WHERE id=?").run(json(log), id);
   }
 
   /** Timed samples of a job, in order. */
