@@ -10,6 +10,7 @@ import { cloudApiSignatures, codeSignatureSchema } from './cloud-apis.js';
 import { registerAndroidSources } from './source/android-sources.js';
 import { registerAndroZoo } from './source/androzoo/androzoo-source.js';
 import { registerApkeep } from './source/apkeep-source.js';
+import { registerAndroidEnergy } from './energy/register-energy.js';
 
 export { readAppMeta } from './manifest/app-meta.js';
 export { writeManifest } from './manifest/binary-xml-writer.js';
@@ -19,6 +20,7 @@ export type { BinaryXmlDocument, XmlAttribute, XmlElement, XmlValue } from './ma
 export { readTextManifest, isTextXml } from './manifest/text-manifest.js';
 export { ANDROID_NS, ATTR_ID } from './manifest/axml-format.js';
 export { manifestScanner };
+export * from './energy/index.js';
 export { selectFromList, type AndroZooFilter, type AndroZooRow } from './source/androzoo/list-reader.js';
 export { fetchAndroZoo, androZooApps, redactKey, ANDROZOO_URL, ANDROZOO_MAX_CONCURRENCY } from './source/androzoo/androzoo-source.js';
 
@@ -36,5 +38,6 @@ export default definePlugin({
     registerAndroidSources(gauge);
     registerAndroZoo(gauge);
     registerApkeep(gauge);
+    registerAndroidEnergy(gauge);
   },
 });
