@@ -41,11 +41,11 @@ describe('plugin-tflite', () => {
     expect((e as GaugeError).plugin).toBe('tflite');
   });
 
-  it('deploys a host runner on the host only, with the configured python', async () => {
+  it('deploys the host runner on the host, with the configured python (adb devices: android-plugin.test.ts)', async () => {
     const gauge = await applied({ python: '/usr/bin/python3.11' });
     const runner = await gauge.runner('tflite', localDevice('host'));
     expect(runner).toBeInstanceOf(HostTfliteRunner);
     expect((runner as HostTfliteRunner).python).toBe('/usr/bin/python3.11');
-    expect(await gauge.runner('tflite', localDevice('adb'))).toBeUndefined();
+    expect(await gauge.runner('tflite', localDevice('ssh'))).toBeUndefined();
   });
 });

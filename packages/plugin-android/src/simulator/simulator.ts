@@ -1,0 +1,347 @@
+/**
+ * The ADB device simulator: a loopback adbd for tests and for trying gaugeNN without a phone. The real adb server
+ * reaches it with `adb connect 127.0.0.1:PORT`; it serves `shell:`/`exec:` and `sync:` over the transport
+ * protocol, runs commands on the host inside a sandbox that looks like a phone, and offers a control API to heat
+ * it, drain or charge its battery, and unplug/replug it while a test runs. It is a simulator, not a device.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TransportConnection, type DeviceStream } from './stream-mux.js';
+import { startShell, type SimCommand } from './shell-service.js';
+import { startSync } from './sync-service.js';
+import { Sandbox } from './sandbox.js';
+import { SIM_PROFILES, type SimBattery, type SimDeviceProfile } from './profiles.js';
+
+/** Options of {@link AdbDeviceSimulator.start}. */
+export interface AdbSimulatorOptions {
+  /** TCP port on 127.0.0.1 (0 = a free one, the default). */
+  port?: number;
+  /** `ro.serialno`. The adb server itself names a connected device by its address, `127.0.0.1:PORT`. */
+  serial?: string;
+  /** A profile id (`sm8450`, `sm7125`) or a full profile. Default `sm8450`. */
+  profile?: string | SimDeviceProfile;
+  /** Overrides of profile properties, e.g. `{ 'ro.product.model': 'Pixel 7' }`. */
+  props?: Record<string, string>;
+  /** Sandbox folder (kept on close); default a fresh temp folder, removed on close. */
+  dir?: string;
+  /** Max payload we advertise in CNXN (default 256 KiB; the agreed one is the smaller of ours and the server's). */
+  maxPayload?: number;
+  /** Extra environment for every shell command. */
+  env?: Record<string, string>;
+}
+
+/** Battery change for {@link AdbDeviceSimulator.setBattery}; fields left out keep their value. */
+export interface SimBatteryUpdate {
+  levelPct?: number;
+  usbPowered?: boolean;
+  currentUa?: number;
+  voltageUv?: number;
+  tempC?: number;
+}
+
+/** `current_now` follows the load: `busyUa` while a shell command matching `busyWhile` runs, else `idleUa`. */
+export interface SimCurrentProfile {
+  idleUa: number;
+  busyUa: number;
+  busyWhile: RegExp;
+}
+
+/** One call of a shim tool (getprop, taskset, input, …) as recorded by the sandbox. */
+export interface SimToolCall {
+  at: number;
+  tool: string;
+  args: string[];
+}
+
+/**
+ * Events: `command` (SimCommand started), `commandEnd` (SimCommand), `online` (a server finished CNXN),
+ * `offline` (a transport closed), `pushed` ({ path, bytes }).
+ */
+export class AdbDeviceSimulator extends EventEmitter {
+  /** Every command run so far, in start order. */
+  readonly commands: SimCommand[] = [];
+  readonly profile: SimDeviceProfile;
+  readonly sandbox: Sandbox;
+  private server: Server | undefined;
+  private readonly connections = new Set<TransportConnection>();
+  private readonly sockets = new Set<Socket>();
+  private _port: number;
+  private commandId = 0;
+  private battery: SimBattery;
+  private currentProfile: SimCurrentProfile | undefined;
+  private busy = 0;
+  private readonly ownsDir: boolean;
+  private readonly simId: string;
+  private closed = false;
+  private powerBeforeUnplug: boolean | undefined;
+
+  private constructor(private readonly opts: AdbSimulatorOptions) {
+    super();
+    const base = typeof opts.profile === 'object' ? opts.profile : SIM_PROFILES[opts.profile ?? 'sm8450'];
+    if (!base) throw new Error(`unknown simulator profile ${JSON.stringify(opts.profile)}; known: ${Object.keys(SIM_PROFILES).join(', ')}`);
+    this.profile = { ...base, props: { ...base.props, ...opts.props } };
+    this.ownsDir = !opts.dir;
+    const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'gaugenn-adbsim-'));
+    this.simId = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+    this.sandbox = new Sandbox(dir, this.profile, opts.serial ?? `SIM${this.simId.replace(/\W/g, '').slice(-8).toUpperCase()}`);
+    this.battery = { ...this.profile.battery };
+    this._port = opts.port ?? 0;
+  }
+
+  /** Build the sandbox and listen. */
+  static async start(opts: AdbSimulatorOptions = {}): Promise<AdbDeviceSimulator> {
+    const sim = new AdbDeviceSimulator(opts);
+    sim.sandbox.build();
+    await sim.listen();
+    return sim;
+  }
+
+  get port(): number {
+    return this._port;
+  }
+
+  /** What to `adb connect`, and the serial the adb server lists it under. */
+  get address(): string {
+    return `127.0.0.1:${this._port}`;
+  }
+
+  /** `ro.serialno` (the adb server names it by {@link address}). */
+  get serial(): string {
+    return this.sandbox.serial;
+  }
+
+  /** Whether it is listening ("plugged in"). */
+  get plugged(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** The CNXN banner: product, model and device from the properties; features left empty on purpose (no shell_v2). */
+  get banner(): string {
+    const p = this.profile.props;
+    return `device::ro.product.name=${p['ro.product.name'] ?? ''};ro.product.model=${p['ro.product.model'] ?? ''};ro.product.device=${p['ro.product.device'] ?? ''};features=fixed_push_mkdir`;
+  }
+
+  /** Host path of an Android path in the sandbox. */
+  hostPath(androidPath: string): string {
+    return this.sandbox.path(androidPath);
+  }
+
+  /** Set a thermal zone (index, exact type, or type prefix like `cpu`), or `all`, to a temperature in °C. */
+  heat(zone: number | string, tempC: number): void {
+    for (const i of this.zoneIndexes(zone)) this.sandbox.setZoneTemp(i, tempC);
+  }
+
+  /** Back to the profile's resting temperatures (all zones, or the ones named). */
+  cool(zone: number | string = 'all'): void {
+    for (const i of this.zoneIndexes(zone)) this.sandbox.setZoneTemp(i, this.profile.thermal[i]!.tempC);
+  }
+
+  /** Current reading of a zone in °C. */
+  zoneTemp(zone: number | string): number {
+    const [i] = this.zoneIndexes(zone);
+    if (i === undefined) throw new Error(`no thermal zone ${JSON.stringify(zone)}`);
+    return this.sandbox.zoneTemp(i);
+  }
+
+  private zoneIndexes(zone: number | string): number[] {
+    const zones = this.profile.thermal;
+    if (typeof zone === 'number') return zone >= 0 && zone < zones.length ? [zone] : [];
+    if (zone === 'all') return zones.map((_, i) => i);
+    const exact = zones.flatMap((z, i) => (z.type === zone ? [i] : []));
+    return exact.length ? exact : zones.flatMap((z, i) => (z.type.startsWith(zone) ? [i] : []));
+  }
+
+  /** Change the battery (power_supply files, and what `dumpsys battery` prints). */
+  setBattery(update: SimBatteryUpdate): void {
+    this.battery = { ...this.battery, ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) };
+    this.sandbox.setBattery(this.battery);
+    this.applyCurrent();
+  }
+
+  /** The battery as the simulator holds it now. */
+  batteryState(): SimBattery {
+    return { ...this.battery };
+  }
+
+  /** Make `current_now` follow the load (energy tests); `undefined` restores the fixed `currentUa`. */
+  setCurrentProfile(profile: SimCurrentProfile | undefined): void {
+    this.currentProfile = profile;
+    this.applyCurrent();
+  }
+
+  private applyCurrent(): void {
+    const p = this.currentProfile;
+    this.sandbox.setCurrent(p ? (this.busy > 0 ? p.busyUa : p.idleUa) : this.battery.currentUa);
+  }
+
+  /** Set a system property as `setprop` would (also `ro.*`). */
+  setProp(key: string, value: string): void {
+    const lines = this.sandbox.read('state', 'props').split('\n').filter((l) => l && !l.startsWith(`${key}=`));
+    this.sandbox.write('state', 'props', `${[...lines, `${key}=${value}`].join('\n')}\n`);
+  }
+
+  /** Append a logcat line (threadtime format) as a process on the phone would, e.g. tag `tflite`. */
+  log(tag: string, message: string, priority: 'V' | 'D' | 'I' | 'W' | 'E' | 'F' = 'I'): void {
+    const d = new Date();
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const ts = `${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+    appendFileSync(join(this.sandbox.state, 'logcat'), `${ts} ${String(process.pid).padStart(5)} ${String(process.pid).padStart(5)} ${priority} ${tag.padEnd(8)}: ${message}\n`);
+  }
+
+  /** Calls of the shim tools so far (getprop, taskset with its mask, input keyevent, svc, settings, logcat, …). */
+  toolCalls(tool?: string): SimToolCall[] {
+    const raw = readFileSync(join(this.sandbox.state, 'events'), 'utf8');
+    return raw
+      .split('\x1e\n')
+      .filter(Boolean)
+      .map((r) => {
+        const [at, t, ...args] = r.split('\x1f');
+        return { at: Number(at), tool: t ?? '', args };
+      })
+      .filter((c) => !tool || c.tool === tool);
+  }
+
+  /** Simulator state the shims keep: `screen` (on|off), `wifi`, `stayon`, … */
+  stateOf(name: 'screen' | 'wifi' | 'data' | 'stayon' | 'thermal-status'): string | undefined {
+    try {
+      return this.sandbox.read('state', name).trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Pull the cable: every transport is dropped (running shell commands get SIGHUP, detached jobs survive), the
+   * port stops listening (the adb server sees the device offline, then gone), and USB power is cut unless
+   * `keepPower` is set.
+   */
+  async unplug(opts: { keepPower?: boolean } = {}): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const c of this.connections) c.drop();
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((res) => server.close(() => res()));
+    if (!opts.keepPower && this.powerBeforeUnplug === undefined) {
+      this.powerBeforeUnplug = this.battery.usbPowered;
+      this.setBattery({ usbPowered: false });
+    }
+  }
+
+  /** Plug back in: listen on the same port again and restore USB power. */
+  async replug(): Promise<void> {
+    if (this.powerBeforeUnplug !== undefined) {
+      this.setBattery({ usbPowered: this.powerBeforeUnplug });
+      this.powerBeforeUnplug = undefined;
+    }
+    if (!this.server) await this.listen();
+  }
+
+  /** Stop everything: transports, the port, every process started in the sandbox (detached ones too). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.unplug({ keepPower: true });
+    killTagged(this.simId);
+    if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });
+  }
+
+  private async listen(): Promise<void> {
+    const server = createServer((socket) => this.accept(socket));
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej);
+      server.listen(this._port, '127.0.0.1', () => {
+        server.off('error', rej);
+        res();
+      });
+    });
+    this._port = (server.address() as { port: number }).port;
+    this.server = server;
+  }
+
+  private accept(socket: Socket): void {
+    if (!this.server) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    const conn = new TransportConnection(socket, {
+      banner: this.banner,
+      maxPayload: this.opts.maxPayload ?? 256 * 1024,
+      resolve: (service) => this.resolve(service),
+    });
+    this.connections.add(conn);
+    conn.on('online', (hostBanner: string) => this.emit('online', hostBanner));
+    conn.on('close', () => {
+      this.connections.delete(conn);
+      this.emit('offline');
+    });
+  }
+
+  private resolve(service: string): ((stream: DeviceStream) => void) | undefined {
+    const m = /^(shell|exec):(.*)$/s.exec(service);
+    if (m) return (stream) => startShell(stream, m[1] as 'shell' | 'exec', m[2]!, this.shellContext());
+    if (service === 'sync:') return (stream) => startSync(stream, { root: this.sandbox.root, pushed: (path, bytes) => this.emit('pushed', { path, bytes }) });
+    return undefined;
+  }
+
+  private shellContext() {
+    const root = this.sandbox.root;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: [`${root}/system/bin`, `${root}/system/xbin`, `${root}/vendor/bin`, process.env.PATH].join(':'),
+      ANDROID_ROOT: `${root}/system`,
+      ANDROID_DATA: `${root}/data`,
+      EXTERNAL_STORAGE: `${root}/sdcard`,
+      TMPDIR: `${root}/data/local/tmp`,
+      GAUGENN_SIM_ROOT: root,
+      GAUGENN_SIM_STATE: this.sandbox.state,
+      GAUGENN_SIM_ID: this.simId,
+      ...this.opts.env,
+    };
+    for (const k of Object.keys(env)) if (k.startsWith('ADB_') || k === 'ANDROID_SERIAL') delete env[k];
+    return {
+      sandbox: this.sandbox,
+      env,
+      nextId: () => ++this.commandId,
+      started: (cmd: SimCommand) => {
+        this.commands.push(cmd);
+        if (this.currentProfile?.busyWhile.test(cmd.command)) {
+          this.busy++;
+          this.applyCurrent();
+          (cmd as SimCommand & { busy?: boolean }).busy = true;
+        }
+        this.emit('command', cmd);
+      },
+      ended: (cmd: SimCommand) => {
+        if ((cmd as SimCommand & { busy?: boolean }).busy) {
+          this.busy--;
+          this.applyCurrent();
+        }
+        this.emit('commandEnd', cmd);
+      },
+    };
+  }
+}
+
+/** Kill every host process whose environment carries this simulator's id (Linux /proc; elsewhere a no-op). */
+function killTagged(simId: string): void {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return;
+  }
+  const tag = `GAUGENN_SIM_ID=${simId}\0`;
+  for (const pid of pids) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(tag)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone, or not ours
+    }
+  }
+}
