@@ -31,7 +31,7 @@ export * from './import/import-trace.js';
 export function monsoonPlugin(o: { sourceName?: string; openUsb?: (options: MonsoonOptions) => Promise<UsbDeviceLike> } = {}): GaugePlugin {
   const name = o.sourceName ?? 'monsoon';
   return definePlugin({
-    name: name === 'monsoon' ? 'monsoon' : name,
+    name,
     apply(gauge) {
       gauge.hooks.energy.for(name).tapPromise(name, async ({ spec }) => {
         const opts = spec as unknown as MonsoonOptions;

@@ -25,6 +25,16 @@ export interface MonsoonOptions {
   stallMs?: number;
 }
 
+/** Energy entries are validated by their source (core only knows the protocol's keys): say which key is wrong. */
+function checkOptions(o: MonsoonOptions): void {
+  const bad = (key: string, want: string) => new GaugeError('CONFIG_INVALID', `energy source monsoon: \`${key}\` must be ${want} (it is ${JSON.stringify((o as Record<string, unknown>)[key])}).`);
+  for (const k of ['voltage', 'maxVoltage', 'inFlight', 'stallMs'] as const) {
+    if (o[k] !== undefined && (typeof o[k] !== 'number' || !Number.isFinite(o[k]) || o[k]! < 0)) throw bad(k, 'a non-negative number');
+  }
+  if (o.usbPassthrough !== undefined && !['off', 'on', 'auto'].includes(o.usbPassthrough)) throw bad('usbPassthrough', 'off, on or auto (quote "off" and "on" in YAML)');
+  if (o.traceDir !== undefined && typeof o.traceDir !== 'string') throw bad('traceDir', 'a folder path');
+}
+
 /** Columns of a streamed trace file: little-endian float32, interleaved, one row per 200 µs sample. */
 export const TRACE_COLUMNS = ['main_a', 'usb_a', 'aux_a', 'main_v', 'usb_v'] as const;
 
@@ -33,6 +43,7 @@ export const TRACE_COLUMNS = ['main_a', 'usb_a', 'aux_a', 'main_v', 'usb_v'] as 
  * maximum) and the USB passthrough. Returns the source whose recordings stream 5 kHz samples.
  */
 export async function monsoonSource(device: UsbDeviceLike, o: MonsoonOptions = {}): Promise<EnergySource & { status: MonsoonStatus; monitor: MonsoonUsb }> {
+  checkOptions(o);
   const m = new MonsoonUsb(device);
   let status: MonsoonStatus;
   try {
