@@ -107,13 +107,25 @@ describe('Monsoon calibration maths (facts §1.4)', () => {
     d.push(packet([{ f: [1300, 51000, 1000, 1000, 1000, 1000, 16800, 20000], type: MEAS }, { f: all(5), type: 0x20 }]));
     expect(d.out.length).toBe(2);
     expect(d.out.mainA[1]).toBeCloseTo(0.5, 6);
-    // Before 5000 slots a jump of the dropped counter is ignored (devices report 0xFFFF at start).
-    d.push(packet([{ f: [1300, 51000, 1000, 1000, 1000, 1000, 16800, 20000], type: MEAS }], 0xffff));
+    // In the first second, a counter that read 0xFFFF (the start-up artefact) stepping to 0 is not drops.
+    const m = { f: [1300, 51000, 1000, 1000, 1000, 1000, 16800, 20000], type: MEAS };
+    d.push(packet([m], 0xffff));
+    d.push(packet([m], 0));
     expect(d.dropped).toBe(0);
-    while (d.slot < 5000) d.push(packet([0, 1, 2].map(() => ({ f: [1300, 51000, 1000, 1000, 1000, 1000, 16800, 20000], type: MEAS })), 0xffff));
-    const before = d.out.length;
-    d.push(packet([{ f: [1300, 51000, 1000, 1000, 1000, 1000, 16800, 20000], type: MEAS }], 3)); // 0xFFFF → 3 wraps: 4 dropped
-    expect(d.dropped).toBe(4);
-    expect(d.out.length).toBe(before + 5);
+    // Real drops are filled by holding the last sample: counter 0 → 2 means two samples missing.
+    let before = d.out.length;
+    d.push(packet([m], 2));
+    expect(d.dropped).toBe(2);
+    expect(d.out.length).toBe(before + 3);
+    // After the first second the counter wraps at 2^16: 0xFFFF → 3 is 4 dropped.
+    while (d.slot < 5000) d.push(packet([m, m, m], 2));
+    d.push(packet([m], 0x7fff)); // + 0x7FFD
+    d.push(packet([m], 0xfffe)); // + 0x7FFF
+    const sofar = d.dropped;
+    before = d.out.length;
+    d.push(packet([m], 3)); // wraps: 0xFFFE → 3 is 5 dropped
+    expect(sofar).toBe(2 + 0x7ffd + 0x7fff);
+    expect(d.dropped - sofar).toBe(5);
+    expect(d.out.length).toBe(before + 6);
   });
 });

@@ -45,8 +45,9 @@ export function currentMa(raw: number, zero: number, ref: number, scale: number,
  *   channel and range; zero = EEPROM zero offset + that mean; slope = scale / (ref − zero).
  * - Nothing is emitted until every channel and range has that many of both (as PyMonsoon does); from then on a
  *   calibration or invalid record holds the previous sample, so the output stays one sample per slot.
- * - Dropped samples (the header counter, ignored for the first second as the device often reports 0xFFFF at
- *   start) are filled by holding the previous sample, for the same reason.
+ * - Dropped samples (the header counter; API.pdf calls it samples dropped) are filled by holding the previous
+ *   sample, for the same reason. A counter stepping away from 0xFFFF in the first second is the start-up
+ *   artefact ACTS works around, and is not counted.
  */
 export class MonsoonDecoder {
   readonly out = new SampleColumns();
@@ -136,7 +137,9 @@ export class MonsoonDecoder {
   push(p: Uint8Array): number {
     const dropped = p[0]! | (p[1]! << 8);
     let slots = 0;
-    if (this.prevDropped >= 0 && this.slot >= 5000) {
+    // The counter often reads 0xFFFF at start (ACTS ignores it for the first second): a step away from 0xFFFF, or
+    // a backwards-looking jump, in the first second is that artefact, not drops.
+    if (this.prevDropped >= 0 && !(this.slot < 5000 && (this.prevDropped === 0xffff || ((dropped - this.prevDropped) & 0xffff) >= 0x8000))) {
       const d = (dropped - this.prevDropped) & 0xffff;
       if (d > 0 && d < 0x8000) {
         this.dropped += d;

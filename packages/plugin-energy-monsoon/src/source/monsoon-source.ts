@@ -118,7 +118,10 @@ export async function startMonsoonRecording(m: MonsoonUsb, status: MonsoonStatus
   const readers = Array.from({ length: o.inFlight ?? 8 }, reader);
   const flusher = setInterval(flush, 100);
 
-  const finish = async () => {
+  let finished: Promise<void> | undefined;
+  // Idempotent: SIGINT and stop() may both end the recording.
+  const finish = () => (finished ??= finishOnce());
+  const finishOnce = async () => {
     stopping = true;
     clearInterval(flusher);
     await Promise.all(readers);
