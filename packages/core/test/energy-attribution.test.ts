@@ -34,7 +34,8 @@ describe('energy attribution', () => {
     expect(a.inferencesPerJ).toBeCloseTo(25, 0);
     expect(a.spread.windows).toBe(4);
     expect(a.spread.std).toBeLessThan(1e-3);
-    expect(a.samplesInBaseline).toBe(201);
+    expect(a.samplesInBaseline).toBeGreaterThanOrEqual(198); // 0-2000 ms at 100 Hz, less the 20 ms guard before run-start
+    expect(a.samplesInBaseline).toBeLessThanOrEqual(199);
   });
 
   it('measureWithEnergy: idle baseline, run window and attribution from a live source; the store keeps the trace', async () => {
@@ -59,10 +60,12 @@ describe('energy attribution', () => {
     expect(energy[1]!.error!.code).toBe('ENERGY_SOURCE_UNAVAILABLE');
     expect(energy[2]!.error!.message).toMatch(/No plugin provides the energy source "nope"/);
     const a = energy[0]!.attribution!;
-    expect(a.baselineW).toBeCloseTo(1.0, 1);
-    expect(a.avgPowerW).toBeCloseTo(3.0, 1);
+    // The baseline's last reading and the run's first are interpolated across the step, so allow 15% (a loaded host
+    // polls late).
+    expect(Math.abs(a.baselineW - 1.0)).toBeLessThan(0.15);
+    expect(Math.abs(a.avgPowerW - 3.0)).toBeLessThan(0.3);
     // Net 2 W × 10 ms per inference.
-    expect(Math.abs(a.energyPerInferenceJ - 0.02) / 0.02).toBeLessThan(0.1);
+    expect(Math.abs(a.energyPerInferenceJ - 0.02) / 0.02).toBeLessThan(0.15);
     expect(a.efficiencyMacsPerJ).toBeGreaterThan(0);
 
     const store = new Store(':memory:');

@@ -25,7 +25,8 @@ function marker(markers: EnergyMarker[], label: string): number | undefined {
 /**
  * Attribute one job's energy from a trace and the window markers.
  *
- * - **Baseline**: mean power over [`baseline-start`, `run-start`], the idle period the protocol waited before the run.
+ * - **Baseline**: mean power over [`baseline-start`, `run-start`], the idle period the protocol waited before the run
+ *   (less a guard of two sample periods at its end).
  * - **Inference window**: the runner's timed inferences come last in its run (warm-up and model loading come
  *   first), so they occupy the last `timedMs` of [`run-start`, `run-end`]; the window is clamped to the run.
  *   Attributing over that window rather than over the whole run keeps process start-up and model loading out of
@@ -39,8 +40,12 @@ export function attributeEnergy(trace: PowerTrace, markers: EnergyMarker[], run:
   const r0 = marker(markers, 'run-start');
   const r1 = marker(markers, 'run-end');
   if (r0 === undefined || r1 === undefined) throw new Error('the recording has no run-start/run-end markers');
-  const baselineMs = b0 !== undefined ? r0 - b0 : 0;
-  const baselineW = baselineMs > 0 ? energyBetweenMs(trace, b0!, r0) / (baselineMs / 1000) : 0;
+  // The baseline stops short of run-start by two sample periods (at most a fifth of it): a slow source's last idle
+  // reading and its first busy one are interpolated across the step, which would leak the run into the baseline.
+  const guardMs = b0 !== undefined && trace.rateHz > 0 ? Math.min((2 * 1000) / trace.rateHz, 0.2 * (r0 - b0)) : 0;
+  const bEnd = r0 - guardMs;
+  const baselineMs = b0 !== undefined ? bEnd - b0 : 0;
+  const baselineW = baselineMs > 0 ? energyBetweenMs(trace, b0!, bEnd) / (baselineMs / 1000) : 0;
   const runMs = r1 - r0;
   const winMs = Math.min(runMs, run.timedMs > 0 ? run.timedMs : runMs);
   const w0 = r1 - winMs;
@@ -72,6 +77,6 @@ export function attributeEnergy(trace: PowerTrace, markers: EnergyMarker[], run:
     inferencesPerJ: positive ? 1 / energyPerInferenceJ : null,
     spread: { windows: k, mean: m, std, min: Math.min(...per), max: Math.max(...per) },
     samplesInWindow: samplesBetweenMs(trace, w0, r1),
-    samplesInBaseline: b0 !== undefined ? samplesBetweenMs(trace, b0, r0) : 0,
+    samplesInBaseline: b0 !== undefined ? samplesBetweenMs(trace, b0, bEnd) : 0,
   };
 }
