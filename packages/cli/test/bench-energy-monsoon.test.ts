@@ -55,7 +55,7 @@ describe('gaugenn bench with the monsoon energy source (host, real LiteRT runner
     const [job] = JSON.parse(r.stdout).jobs;
     expect(job.status).toBe('done');
     expect(job.energy.source).toBe('monsoon-simulator');
-    expect(job.energy.error).toBeUndefined();
+    expect(job.energy.error, JSON.stringify(job.energy.error)).toBeUndefined();
     // The simulated current is flat, so the baseline and the run draw the same 0.25 A × 4.0 V.
     expect(job.energy.baselineW).toBeCloseTo(1.0, 2);
     expect(job.energy.avgPowerW).toBeCloseTo(1.0, 2);

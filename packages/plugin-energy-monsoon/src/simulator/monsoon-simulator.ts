@@ -188,33 +188,65 @@ export class MonsoonSimulator implements UsbDeviceLike {
     p[o + 17] = type;
   }
 
+  /** Bulk IN transfers waiting for data, served in the order they were submitted (as the host controller does). */
+  private readonly waiting: { length: number; began: number; timeout: number; resolve: (r: UsbInResult) => void; reject: (e: Error) => void }[] = [];
+  private pump?: ReturnType<typeof setInterval>;
+
   async transferIn(endpointNumber: number, length: number, timeout = 1000): Promise<UsbInResult> {
     this.check();
     if (endpointNumber !== 1) return { status: 'stall' };
-    const began = now();
-    for (;;) {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ length, began: now(), timeout, resolve, reject });
+      this.serve();
+      this.pump ??= setInterval(() => this.serve(), 1);
+    });
+  }
+
+  /** Fill waiting transfers, oldest first, with the samples now due; fail them on unplug or timeout. */
+  private serve(): void {
+    try {
       this.check();
-      if (this.sampling) {
-        const due = Math.floor(((now() - this.startedAt) / 1000) * SAMPLE_RATE_HZ);
-        const queue = this.options.queue ?? 16;
-        if (due - this.emitted > queue) {
-          this.dropped += due - this.emitted - queue;
-          this.emitted = due - queue;
-        }
-        const n = Math.min(3, due - this.emitted);
-        if (n > 0) {
-          const p = new Uint8Array(Math.max(length, PACKET_BYTES));
-          p[0] = this.dropped & 0xff;
-          p[1] = (this.dropped >> 8) & 0xff;
-          p[2] = (this.seq++ & 0x0f) | (this.vout > 0 ? 0x20 : 0);
-          p[3] = n;
-          for (let k = 0; k < n; k++, this.sent++) this.writeRecord(p, HEADER_BYTES + RECORD_BYTES * k, this.emitted + k);
-          this.emitted += n;
-          return { status: 'ok', data: new DataView(p.buffer, 0, length) };
-        }
-      }
-      if (timeout > 0 && now() - began >= timeout) throw new Error('LIBUSB_ERROR_TIMEOUT');
-      await new Promise((r) => setTimeout(r, 1));
+    } catch (e) {
+      for (const w of this.waiting.splice(0)) w.reject(e as Error);
     }
+    while (this.waiting.length) {
+      const w = this.waiting[0]!;
+      const p = this.sampling ? this.nextPacket(w.length) : undefined;
+      if (p) {
+        this.waiting.shift();
+        w.resolve({ status: 'ok', data: new DataView(p.buffer, 0, w.length) });
+        continue;
+      }
+      if (w.timeout > 0 && now() - w.began >= w.timeout) {
+        this.waiting.shift();
+        w.reject(new Error(`LIBUSB_ERROR_TIMEOUT (simulator ${this.sampling ? 'sampling' : 'not sampling'}, waited ${Math.round(now() - w.began)} ms)`));
+        continue;
+      }
+      break;
+    }
+    if (this.waiting.length === 0 && this.pump) {
+      clearInterval(this.pump);
+      this.pump = undefined;
+    }
+  }
+
+  /** The next packet of up to three due samples, or undefined when none is due yet. */
+  private nextPacket(length: number): Uint8Array | undefined {
+    const due = Math.floor(((now() - this.startedAt) / 1000) * SAMPLE_RATE_HZ);
+    const queue = this.options.queue ?? 16;
+    if (due - this.emitted > queue) {
+      this.dropped += due - this.emitted - queue;
+      this.emitted = due - queue;
+    }
+    const n = Math.min(3, due - this.emitted);
+    if (n <= 0) return undefined;
+    const p = new Uint8Array(Math.max(length, PACKET_BYTES));
+    p[0] = this.dropped & 0xff;
+    p[1] = (this.dropped >> 8) & 0xff;
+    p[2] = (this.seq++ & 0x0f) | (this.vout > 0 ? 0x20 : 0);
+    p[3] = n;
+    for (let k = 0; k < n; k++, this.sent++) this.writeRecord(p, HEADER_BYTES + RECORD_BYTES * k, this.emitted + k);
+    this.emitted += n;
+    return p;
   }
 }
