@@ -7,6 +7,7 @@ import type { Gauge } from '../gauge.js';
 import { summarise } from '../report/stats.js';
 import type { JobRow, Store } from '../store/store.js';
 import type { EnergyOutcome } from '../energy/types.js';
+import { closeEnergySources } from '../energy/measure-with-energy.js';
 
 /**
  * A job's primary energy figure for `bench --json`: the first configured source, null when none was configured.
@@ -159,6 +160,7 @@ export async function runBench(gauge: Gauge, store: Store, plan: BenchPlan, onJo
     const bad = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (bad) throw bad.reason;
   } finally {
+    await closeEnergySources(gauge);
     await Promise.allSettled(plan.devices.map((d) => d.release?.()));
   }
   return out;
