@@ -29,7 +29,7 @@ export { fetchAndroZoo, androZooApps, redactKey, ANDROZOO_URL, ANDROZOO_MAX_CONC
 export { AdbTransport, DEVICE_ROOT, CACHE_ROOT } from './device/adb-transport.js';
 export { openAdbDevice, waitForDevice } from './device/adb-device.js';
 export type { AdbDevice, AdbDeviceOptions } from './device/adb-device.js';
-export { AdbServer, DEFAULT_SERVER } from './device/adb-server.js';
+export { AdbServer, DEFAULT_SERVER, defaultServer } from './device/adb-server.js';
 export { AdbServers, resolveAdbSpec } from './device/adb-devices.js';
 export { adbSpecSchema, stfSpecSchema } from './device/device-spec.js';
 export type { AdbSpec, StfSpec } from './device/device-spec.js';

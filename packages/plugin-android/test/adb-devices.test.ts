@@ -2,28 +2,30 @@
  * ADB devices through the real adb server (a private one per file) and the ADB device SIMULATOR (two simulated
  * phones): what `gauge.devices({ kind: 'adb' })` finds and the facts it reads from each device.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGaugeError } from '@gaugenn/core';
 import { AdbDeviceSimulator, type AdbDevice } from '../src/index.js';
 import { coreCount } from '../src/simulator/index.js';
-import { freePort, gaugeWithAndroid, startPrivateAdb, type PrivateAdb } from './support/private-adb.js';
+import { freePort, gaugeWithAndroid, startAdbServer, type PrivateAdbServer } from './support/android-gauge.js';
 
-let adb: PrivateAdb;
+let adb: PrivateAdbServer;
 let big: AdbDeviceSimulator;
 let mid: AdbDeviceSimulator;
 
 beforeAll(async () => {
-  adb = await startPrivateAdb();
+  adb = await startAdbServer();
   big = await AdbDeviceSimulator.start({ profile: 'sm8450' });
   mid = await AdbDeviceSimulator.start({ profile: 'sm7125' });
-  await adb.adb('connect', big.address);
-  await adb.adb('connect', mid.address);
+  await adb.connect(big.address);
+  await adb.connect(mid.address);
 }, 60_000);
 
 afterAll(async () => {
   await big?.close();
   await mid?.close();
-  await adb?.stop();
+  await adb?.kill();
 });
 
 const kHzToMHz = (sim: AdbDeviceSimulator) => sim.profile.clusters.flatMap((c) => Array<number>(c.cores).fill(Math.round(c.maxKHz / 1000)));
@@ -87,13 +89,13 @@ describe('adb devices (simulated phones, real adb server)', () => {
   it('a host:port serial is adb-connected first', async () => {
     const sim = await AdbDeviceSimulator.start({ profile: 'sm7125' });
     try {
-      expect(await adb.adb('devices')).not.toContain(sim.address);
+      expect((await adb.adb(['devices'])).stdout).not.toContain(sim.address);
       const { gauge } = await gaugeWithAndroid();
       const [d] = await gauge.devices({ kind: 'adb', server: adb.address, serial: sim.address });
       expect(d!.info.model).toBe('SM-A525F');
-      expect(await adb.adb('devices')).toContain(sim.address);
+      expect((await adb.adb(['devices'])).stdout).toContain(sim.address);
     } finally {
-      await adb.adb('disconnect', sim.address).catch(() => {});
+      await adb.adb(['disconnect', sim.address]);
       await sim.close();
     }
   });
@@ -108,17 +110,17 @@ describe('adb devices (simulated phones, real adb server)', () => {
   it('a device that dropped offline is left out and named in one line', async () => {
     const sim = await AdbDeviceSimulator.start({ profile: 'sm7125' });
     try {
-      await adb.adb('connect', sim.address);
+      await adb.connect(sim.address);
       await sim.unplug();
       // The server marks a dropped TCP device offline (then keeps retrying it): wait until it says so.
-      for (let i = 0; i < 50 && !(await adb.adb('devices')).includes(`${sim.address}\toffline`); i++) await new Promise((r) => setTimeout(r, 100));
+      await adb.waitFor(sim.address, 'offline', 10_000);
       const { gauge, logs } = await gaugeWithAndroid();
       const devices = await gauge.devices({ kind: 'adb', server: adb.address });
       expect(devices.map((d) => d.id)).not.toContain(`${sim.address}@${adb.address}`);
       expect(devices).toHaveLength(2);
       expect(logs).toEqual([expect.stringMatching(new RegExp(`not usable: ${sim.address.replace(/\./g, '\\.')} \\(offline: replug it`))]);
     } finally {
-      await adb.adb('disconnect', sim.address).catch(() => {});
+      await adb.adb(['disconnect', sim.address]);
       await sim.close();
     }
   });
@@ -132,14 +134,30 @@ describe('adb devices: nothing there', () => {
     expect(logs).toEqual([`warn: No adb devices: no adb server answers at 127.0.0.1:${port}; start one with \`adb -P ${port} start-server\` (or allow plugins.android.startAdbServer).`]);
   });
 
+  it('a local server that is not running is started, as `adb` does, when startAdbServer is on', async () => {
+    const port = await freePort();
+    const { Gauge, defaultConfig } = await import('@gaugenn/core');
+    const plugin = (await import('../src/index.js')).default;
+    const gauge = new Gauge(defaultConfig());
+    const logs: string[] = [];
+    gauge.hooks.log.tap('test', (_l, m) => logs.push(m));
+    await plugin.apply(gauge, { startAdbServer: true });
+    try {
+      expect(await gauge.devices({ kind: 'adb', server: `127.0.0.1:${port}` })).toEqual([]);
+      expect(logs).toEqual([`No adb devices on the adb server at 127.0.0.1:${port}: plug one in with USB debugging on, or \`adb connect HOST:PORT\`.`]);
+    } finally {
+      await promisify(execFile)('adb', ['-P', String(port), 'kill-server']).catch(() => {});
+    }
+  });
+
   it('a server with no devices: no devices, one log line', async () => {
-    const empty = await startPrivateAdb();
+    const empty = await startAdbServer();
     try {
       const { gauge, logs } = await gaugeWithAndroid();
       expect(await gauge.devices({ kind: 'adb', server: empty.address })).toEqual([]);
       expect(logs).toEqual([`warn: No adb devices on the adb server at ${empty.address}: plug one in with USB debugging on, or \`adb connect HOST:PORT\`.`]);
     } finally {
-      await empty.stop();
+      await empty.kill();
     }
   });
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdbDeviceSimulator } from '../src/index.js';
@@ -86,6 +86,28 @@ describe('ADB device simulator through the real adb server', () => {
     expect((await sh(phone, 'uname -m; nproc')).trim().split(/\s+/)).toEqual(['aarch64', '8']);
   });
 
+  it('runs a pushed script with the Android shebang #!/system/bin/sh', async () => {
+    const script = join(work, 'android.sh');
+    const text = '#!/system/bin/sh\necho "android script on $(getprop ro.product.model)"\n';
+    writeFileSync(script, text, { mode: 0o755 });
+    expect((await server.adb(['-s', mid.address, 'push', script, '/data/local/tmp/android.sh'])).code).toBe(0);
+    expect(await sh(mid, '/data/local/tmp/android.sh')).toBe('android script on SM-A525F\n');
+    expect(await sh(mid, 'stat -c %s /data/local/tmp/android.sh')).toBe(`${text.length}\n`);
+  });
+
+  it('cools down gradually, and shows a throttled cpufreq', async () => {
+    phone.heat('all', 50);
+    phone.cool('all', { overMs: 1500 });
+    await sleep(700);
+    const mid1 = Number(await sh(phone, 'cat /sys/class/thermal/thermal_zone1/temp'));
+    expect(mid1).toBeLessThan(50_000);
+    expect(mid1).toBeGreaterThan(34_200);
+    await sleep(1200);
+    expect(Number(await sh(phone, 'cat /sys/class/thermal/thermal_zone1/temp'))).toBe(34_200);
+    phone.setCpuFreq(7, 1_497_600);
+    expect((await sh(phone, 'cat /sys/devices/system/cpu/cpu7/cpufreq/scaling_cur_freq')).trim()).toBe('1497600');
+  });
+
   it('merges stderr into the output and carries no exit code (legacy shell:)', async () => {
     const r = await server.adb(['-s', phone.address, 'shell', 'echo out; echo err >&2; exit 3']);
     expect(r.stdout).toBe('out\nerr\n');
@@ -102,9 +124,12 @@ describe('ADB device simulator through the real adb server', () => {
     const data = randomBytes(3 * 1024 * 1024 + 17);
     const local = join(work, 'big.bin');
     writeFileSync(local, data);
+    utimesSync(local, 1_600_000_000, 1_600_000_000);
     const push = await server.adb(['-s', phone.address, 'push', local, '/data/local/tmp/gaugenn/big.bin']);
     expect(push.code, push.stderr + push.stdout).toBe(0);
     expect(sha(readFileSync(phone.hostPath('/data/local/tmp/gaugenn/big.bin')))).toBe(sha(data));
+    // DONE carries the local file's mtime, which the device applies.
+    expect(Number(await sh(phone, 'stat -c %Y /data/local/tmp/gaugenn/big.bin'))).toBe(Math.floor(statSync(local).mtimeMs / 1000));
     const back = join(work, 'back.bin');
     const pull = await server.adb(['-s', phone.address, 'pull', '/data/local/tmp/gaugenn/big.bin', back]);
     expect(pull.code, pull.stderr + pull.stdout).toBe(0);
@@ -138,11 +163,12 @@ describe('ADB device simulator through the real adb server', () => {
   });
 
   it('runs several streams at once on one device', async () => {
-    const t0 = Date.now();
     const outs = await Promise.all([1, 2, 3, 4].map((i) => sh(phone, `sleep 1; echo s${i}`)));
     expect(outs).toEqual(['s1\n', 's2\n', 's3\n', 's4\n']);
-    // Four 1-s sleeps that overlap take well under 4 s.
-    expect(Date.now() - t0).toBeLessThan(3500);
+    // The four commands ran at the same time: every one started before any ended.
+    const runs = phone.commands.filter((c) => /^sleep 1; echo s\d$/.test(c.command));
+    expect(runs).toHaveLength(4);
+    expect(Math.max(...runs.map((c) => c.startedAt))).toBeLessThan(Math.min(...runs.map((c) => c.endedAt!)));
   });
 
   it('kills a long command when its stream is closed, but a nohup job survives', async () => {

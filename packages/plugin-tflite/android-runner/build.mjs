@@ -87,6 +87,37 @@ function inputsHash() {
   return h.digest('hex');
 }
 
+/**
+ * One build at a time (test files running in parallel may each find dist/ missing): a lock folder, waited for,
+ * taken from a builder that died more than 10 minutes ago.
+ */
+function withLock(f) {
+  const lock = join(HERE, '.build-lock');
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (age > 600_000) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() - t0 > 900_000) throw new Error(`another build holds ${lock}; remove it if no build is running`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return f();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 function main() {
   const force = process.argv.includes('--force');
   const inputs = inputsHash();
@@ -160,7 +191,7 @@ function main() {
 }
 
 try {
-  main();
+  withLock(main);
 } catch (e) {
   log(e.message);
   process.exit(1);

@@ -47,6 +47,7 @@ export interface TfliteAndroidOptions {
 export interface TflitePluginOptions {
   /** Python interpreter for the host runner (default: core's `hostPython()`, i.e. `$GAUGENN_PYTHON`, gaugeNN's venv, `python3`). */
   python?: string;
+  /** Which runner measures TFLite models on adb devices, and its flags. */
   android?: TfliteAndroidOptions;
 }
 

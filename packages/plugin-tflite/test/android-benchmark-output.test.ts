@@ -4,6 +4,7 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixture, missing } from '../../../test-support/fixtures.js';
 import { aggregateOf, backendTruth, parseBenchmarkModelOutput, parseStatLine, splitBenchmarkRuns, type BenchmarkModelOutput } from '../src/index.js';
@@ -307,5 +308,25 @@ describe('benchmark_model outputs, one test per fixture file', () => {
     expect(r!.runs).toBeNull();
     expect(r!.summary).toBeNull();
     expect(backendTruth(r!, 'gpu').warnings.map((w) => w.code)).toEqual(['DELEGATE_NOT_APPLIED']);
+  });
+});
+
+describe('the reader on damaged output (fast-check)', () => {
+  const lines = absent ? ['count=1 curr=2'] : readdirSync(DIR).flatMap((f) => readFileSync(join(DIR, f), 'utf8').split('\n'));
+  it.skipIf(absent)('never throws on shuffled, cut and mixed fixture lines, and what it reads is well-formed', () => {
+    const line = fc.oneof(fc.constantFrom(...lines), fc.tuple(fc.constantFrom(...lines), fc.nat()).map(([l, n]) => l.slice(0, n % (l.length + 1))), fc.string());
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), (ls) => {
+        const out = parseBenchmarkModelOutput(ls.join('\n'));
+        expect(['average-timings', 'plain', 'info-prefix', 'logcat', 'android-studio']).toContain(out.format);
+        for (const st of [out.runs, out.warmup]) if (st) expect(Number.isInteger(st.count) && st.count >= 0).toBe(true);
+        for (const p of out.partitionLines) expect(p.nodesDelegated).toBeGreaterThanOrEqual(0);
+        for (const b of ['cpu', 'gpu', 'nnapi', 'hexagon']) {
+          const t = backendTruth(out, b);
+          if (t.delegation && !t.delegation.applied) expect(t.warnings.map((w) => w.code)).toEqual(['DELEGATE_NOT_APPLIED']);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -75,11 +75,27 @@ describe("gaugeNN's Android TFLite runner, as built", () => {
     }
   });
 
-  // The Java runner's own code on the host JVM: its argument checks and error documents are the protocol.
+  // The Java runner's own code on the host JVM: its argument checks and error documents are the protocol. Run from
+  // javac's classes, and from the DEX itself translated back to JVM bytecode by enjarify (Debian package enjarify).
   const classes = join(ANDROID_RUNNER_DIST, '..', 'build', 'classes');
-  const onJvm = (args: string[]) => {
-    const aar = join(ANDROID_RUNNER_DIST, '..', 'build', 'aar');
-    const cp = [classes, ...['tensorflow-lite', 'tensorflow-lite-api', 'tensorflow-lite-gpu', 'tensorflow-lite-gpu-api'].map((a) => join(aar, a, 'classes.jar'))].join(':');
+  const aar = join(ANDROID_RUNNER_DIST, '..', 'build', 'aar');
+  const fromClasses = () => [classes, ...['tensorflow-lite', 'tensorflow-lite-api', 'tensorflow-lite-gpu', 'tensorflow-lite-gpu-api'].map((a) => join(aar, a, 'classes.jar'))].join(':');
+  const fromDex = () => {
+    const jar = join(mkdtempSync(join(tmpdir(), 'runner-dex-jar-')), 'runner.jar');
+    // enjarify's launcher prefers pypy/python3 from PATH; the system Python has its module.
+    execFileSync('enjarify', ['-o', jar, join(ANDROID_RUNNER_DIST, loadRunnerBundle().manifest.dex.file)], { env: { ...process.env, PYTHON: '/usr/bin/python3' }, stdio: 'ignore' });
+    return jar;
+  };
+  const noEnjarify = (() => {
+    try {
+      execFileSync('sh', ['-c', 'command -v enjarify'], { stdio: 'ignore' });
+      return undefined;
+    } catch {
+      process.stderr.write('[skip] enjarify is not installed (apt-get install enjarify)\n');
+      return 'enjarify is not installed (apt-get install enjarify)';
+    }
+  })();
+  const onJvm = (cp: string, args: string[]) => {
     try {
       return { status: 0, stdout: execFileSync('java', ['-cp', cp, 'dev.gaugenn.tflite.TfliteRunner', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
     } catch (e) {
@@ -87,17 +103,23 @@ describe("gaugeNN's Android TFLite runner, as built", () => {
       return { status: x.status, stdout: x.stdout };
     }
   };
-  it.skipIf(missing(classes))('the Java runner prints one error document with a code and a status on the JVM', () => {
-    const noModel = onJvm(['--model', '/nonexistent.tflite', '--backend', 'cpu']);
-    expect(noModel.status).toBe(1);
-    expect(JSON.parse(noModel.stdout)).toEqual({ error: { code: 'RUNNER_FAILED', message: 'model file not found: /nonexistent.tflite' } });
-    expect(JSON.parse(onJvm(['--model', mobilenet, '--backend', 'tpu']).stdout).error.message).toBe('backend tpu is not one of cpu, gpu, nnapi');
-    expect(JSON.parse(onJvm(['--model', mobilenet, '--runs', 'x']).stdout).error.message).toMatch(/--runs must be a whole number/);
-    // Android's libraries are built for bionic: on this host they do not load, and the runner says the runtime is missing.
-    const libs = onJvm(['--model', mobilenet, '--libs', join(ANDROID_RUNNER_DIST, 'lib', 'x86_64')]);
-    expect(libs.status).toBe(3);
-    expect(JSON.parse(libs.stdout).error).toMatchObject({ code: 'RUNNER_MISSING', message: expect.stringContaining('libtensorflowlite_jni.so') });
-  });
+  for (const [what, cp, skip] of [
+    ["javac's classes", fromClasses, missing(classes)],
+    ['the DEX (translated back by enjarify)', fromDex, noEnjarify],
+  ] as const) {
+    it.skipIf(skip)(`the Java runner prints one error document with a code and a status on the JVM, from ${what}`, () => {
+      const path = cp();
+      const noModel = onJvm(path, ['--model', '/nonexistent.tflite', '--backend', 'cpu']);
+      expect(noModel.status).toBe(1);
+      expect(JSON.parse(noModel.stdout)).toEqual({ error: { code: 'RUNNER_FAILED', message: 'model file not found: /nonexistent.tflite' } });
+      expect(JSON.parse(onJvm(path, ['--model', mobilenet, '--backend', 'tpu']).stdout).error.message).toBe('backend tpu is not one of cpu, gpu, nnapi');
+      expect(JSON.parse(onJvm(path, ['--model', mobilenet, '--runs', 'x']).stdout).error.message).toMatch(/--runs must be a whole number/);
+      // Android's libraries are built for bionic: on this host they do not load, and the runner says the runtime is missing.
+      const libs = onJvm(path, ['--model', mobilenet, '--libs', join(ANDROID_RUNNER_DIST, 'lib', 'x86_64')]);
+      expect(libs.status).toBe(3);
+      expect(JSON.parse(libs.stdout).error).toMatchObject({ code: 'RUNNER_MISSING', message: expect.stringContaining('libtensorflowlite_jni.so') });
+    });
+  }
 });
 
 describe("gaugeNN's Android TFLite runner through an adb device stand-in (real LiteRT samples)", () => {
@@ -220,13 +242,13 @@ describe('benchmark_model through an adb device stand-in (real captured outputs)
 
   it('builds the flags of each flavour', () => {
     const classic = new BenchmarkModelRunner({ binary: 'x', nnapiAccelerator: 'qti-gpu', xnnpack: false, opProfiling: true });
-    expect(classic.flags('/d/m.tflite', { backend: 'nnapi', threads: 4, warmup: 2, runs: 30 })).toEqual([
-      '--graph=/d/m.tflite', '--num_threads=4', '--num_runs=30', '--warmup_runs=2', '--min_secs=0', '--warmup_min_secs=0',
+    expect(classic.flags('/d/m.tflite', { backend: 'nnapi', threads: 4, warmup: 2, runs: 30, timeoutMs: 90_500 })).toEqual([
+      '--graph=/d/m.tflite', '--num_threads=4', '--num_runs=30', '--warmup_runs=2', '--min_secs=0', '--warmup_min_secs=0', '--max_secs=91',
       '--use_nnapi=true', '--nnapi_accelerator_name=qti-gpu', '--use_xnnpack=false', '--enable_op_profiling=true',
     ]);
-    expect(new BenchmarkModelRunner({ binary: 'x', hexagonLibPath: '/data/local/tmp/hex' }).flags('m', { backend: 'hexagon', threads: 1, warmup: 1, runs: 1 })).toContain('--hexagon_lib_path=/data/local/tmp/hex');
+    expect(new BenchmarkModelRunner({ binary: 'x', hexagonLibPath: '/data/local/tmp/hex' }).flags('m', { backend: 'hexagon', threads: 1, warmup: 1, runs: 1, timeoutMs: 1000 })).toContain('--hexagon_lib_path=/data/local/tmp/hex');
     const litert = new BenchmarkModelRunner({ binary: 'x', flavor: 'litert' });
-    expect(litert.flags('m', { backend: 'gpu', threads: 1, warmup: 1, runs: 10 }).slice(6)).toEqual(['--use_cpu=false', '--use_gpu=true', '--use_npu=false']);
+    expect(litert.flags('m', { backend: 'gpu', threads: 1, warmup: 1, runs: 10, timeoutMs: 1000 }).slice(7)).toEqual(['--use_cpu=false', '--use_gpu=true', '--use_npu=false']);
     expect(litert.backends(standinDevice().device)).toEqual(['cpu', 'gpu', 'npu']);
     expect(classic.backends(standinDevice().device)).toEqual(['cpu', 'gpu', 'nnapi', 'hexagon']);
   });
@@ -242,7 +264,7 @@ describe('benchmark_model through an adb device stand-in (real captured outputs)
     expect(r.warnings).toEqual([]);
     expect(r.extra).toMatchObject({ flavor: 'classic', initMs: 870.557, firstInferenceMs: 130.565, warmup: { count: 4, mean: 122.373 }, note: 'benchmark_model ran 4 warm-up runs for 1 asked' });
     const args = readFileSync(tool.argsFile, 'utf8').trim().split('\n');
-    expect(args).toEqual([expect.stringMatching(/^--graph=.*mobilenet_v1_0\.25_128_quant\.tflite$/), '--num_threads=4', '--num_runs=50', '--warmup_runs=1', '--min_secs=0', '--warmup_min_secs=0', '--use_gpu=true']);
+    expect(args).toEqual([expect.stringMatching(/^--graph=.*mobilenet_v1_0\.25_128_quant\.tflite$/), '--num_threads=4', '--num_runs=50', '--warmup_runs=1', '--min_secs=0', '--warmup_min_secs=0', '--max_secs=120', '--use_gpu=true']);
     // Pushed once, executable.
     const bin = s.pushes.find((p) => p.endsWith('benchmark_model'))!;
     expect(statSync(bin).mode & 0o111).toBe(0o111);
@@ -256,7 +278,7 @@ describe('benchmark_model through an adb device stand-in (real captured outputs)
     expect(r.aggregate).toMatchObject({ count: 75, mean: 12.1676, min: 11.787, max: 13.649, std: 0.325 });
     expect(r.warnings).toEqual([{ code: 'DELEGATE_PARTIAL', message: expect.stringContaining('44 delegate kernels') }]);
     expect(r.extra).toMatchObject({ format: 'logcat', cpuMask: '1', note: expect.stringContaining('ran 75 timed runs for 50 asked') });
-    expect(s.commands.at(-1)).toMatchObject({ command: 'taskset', args: ['1', expect.stringMatching(/benchmark_model$/), expect.stringMatching(/^--graph=/), '--num_threads=2', '--num_runs=50', '--warmup_runs=1', '--min_secs=0', '--warmup_min_secs=0', '--use_nnapi=true'] });
+    expect(s.commands.at(-1)).toMatchObject({ command: 'taskset', args: ['1', expect.stringMatching(/benchmark_model$/), expect.stringMatching(/^--graph=/), '--num_threads=2', '--num_runs=50', '--warmup_runs=1', '--min_secs=0', '--warmup_min_secs=0', '--max_secs=120', '--use_nnapi=true'] });
     expect(readFileSync(tool.argsFile, 'utf8')).toContain('--use_nnapi=true');
   });
 

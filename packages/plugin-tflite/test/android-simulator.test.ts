@@ -9,18 +9,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Gauge, defaultConfig, hostPython, runnerEnv, type Device } from '@gaugenn/core';
+import { Gauge, defaultConfig, type Device } from '@gaugenn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdbServer, type PrivateAdbServer } from '../../../test-support/adb-server.js';
 import { fixture, missing } from '../../../test-support/fixtures.js';
 import android, { AdbDeviceSimulator, type AdbTransport } from '../../plugin-android/src/index.js';
-import tflite, { ANDROID_RUNNER_DIST, AndroidTfliteRunner, BenchmarkModelRunner, RUNNER_SCRIPT, type TflitePluginOptions } from '../src/index.js';
-import { benchmarkModelStandin } from './support/android-standins.js';
+import tflite, { ANDROID_RUNNER_DIST, AndroidTfliteRunner, BenchmarkModelRunner, type TflitePluginOptions } from '../src/index.js';
+import { appProcessStandin, benchmarkModelStandin } from './support/android-standins.js';
 import { tfliteFixture } from './support/models.js';
 
 const mobilenet = tfliteFixture('mobilenet_v1_0.25_128_quant');
 const OUTPUTS = fixture('android/benchmark_model_outputs');
-const APP_PROCESS_PY = new URL('./support/standins/app_process.py', import.meta.url).pathname;
 const host = mkdtempSync(join(tmpdir(), 'gaugenn-tflite-sim-'));
 const delegateLog = join(host, 'delegate.log');
 
@@ -31,13 +30,9 @@ beforeAll(async () => {
   if (!existsSync(join(ANDROID_RUNNER_DIST, 'manifest.json'))) execFileSync(process.execPath, [join(ANDROID_RUNNER_DIST, '..', 'build.mjs')], { stdio: 'inherit', timeout: 600_000 });
   writeFileSync(delegateLog, '');
   server = await startAdbServer();
-  phone = await AdbDeviceSimulator.start({
-    profile: 'sm8450',
-    serial: 'SIMTFLITE1',
-    env: { ...runnerEnv(), STANDIN_TFLITE_RUNNER_DIR: join(RUNNER_SCRIPT, '..'), STANDIN_DELEGATE_LOG: delegateLog },
-  });
+  phone = await AdbDeviceSimulator.start({ profile: 'sm8450', serial: 'SIMTFLITE1' });
   // The phone's app_process: the stand-in of gaugeNN's Java runner (a phone has the real one in /system/bin).
-  writeFileSync(phone.hostPath('/system/bin/app_process'), `#!/bin/sh\n# STAND-IN for app_process (gaugeNN test)\nexec "${hostPython()}" "${APP_PROCESS_PY}" "$@"\n`, { mode: 0o755 });
+  phone.installTool('/system/bin/app_process', appProcessStandin({ delegateLog }));
   await server.connect(phone);
 }, 660_000);
 
@@ -129,7 +124,7 @@ describe('TFLite runners on the ADB device simulator through the real adb server
     expect(r.extra).toMatchObject({ format: 'info-prefix', delegates: { TfLiteXNNPackDelegate: { nodesDelegated: 2168, nodesTotal: 2168 } }, note: 'benchmark_model ran 9 warm-up runs for 5 asked' });
     const args = readFileSync(tool.argsFile, 'utf8').trim().split('\n');
     expect(args[0]).toMatch(/^--graph=\/.*\/mobilenet_v1_0\.25_128_quant\.tflite$/);
-    expect(args.slice(1)).toEqual(['--num_threads=4', '--num_runs=1000', '--warmup_runs=5', '--min_secs=0', '--warmup_min_secs=0', '--use_xnnpack=true']);
+    expect(args.slice(1)).toEqual(['--num_threads=4', '--num_runs=1000', '--warmup_runs=5', '--min_secs=0', '--warmup_min_secs=0', '--max_secs=120', '--use_xnnpack=true']);
     // On the phone by content hash (plugin-android's pushCached), executable.
     const cache = phone.hostPath('/data/local/tmp/gaugenn/by-hash');
     const bin = readdirSync(cache).map((h) => join(cache, h, 'benchmark_model')).find((p) => existsSync(p))!;

@@ -71,7 +71,7 @@ function adbDevice(server: AdbServer, t: AdbTransport, info: DeviceInfo, o: AdbD
 }
 
 /**
- * Wait until the server lists `serial` as `device` again, through adbkit's device tracker (its first events are
+ * Wait until the server lists `serial` as `device` again, through adbkit's device tracker (and one listing for
  * the devices already there). A network serial is re-`adb connect`ed every two seconds, as adb does not always
  * reconnect it by itself; a tracker that breaks (adb server restarted) is opened again.
  */
@@ -85,7 +85,10 @@ export function waitForDevice(server: AdbServer, serial: string, timeoutMs: numb
       done = true;
       for (const t of timers) clearTimeout(t), clearInterval(t);
       signal?.removeEventListener('abort', onAbort);
-      try { tracker?.end(); } catch { /* already closed */ }
+      // Ended on the next turn: called from inside a tracker event, adbkit would chain its next read after the
+      // cancel, and that read's rejection at close would go unhandled.
+      const tr = tracker;
+      setImmediate(() => { try { tr?.end(); } catch { /* already closed */ } });
       resolve(ok);
     };
     const onAbort = () => finish(false);
@@ -103,15 +106,38 @@ export function waitForDevice(server: AdbServer, serial: string, timeoutMs: numb
         const retry = () => { if (!done) timers.push(setTimeout(() => void track(), 1000)); };
         tr.on('error', retry);
         tr.on('end', retry);
+        // adbkit may parse the tracker's first list before these listeners exist (it arrives with the OKAY), so
+        // the devices already there are read once more by a plain listing.
+        for (const d of await server.list()) seen(d);
       } catch {
         timers.push(setTimeout(() => void track(), 1000));
       }
     };
     timers.push(setTimeout(() => finish(false), timeoutMs));
     if (NETWORK_SERIAL.test(serial)) {
-      const reconnect = () => void server.client.connect(serial).catch(() => {});
-      reconnect();
-      timers.push(setInterval(reconnect, 2000));
+      // `adb connect` to a serial the server still holds as offline only answers "already connected"; the server
+      // retries on its own schedule (seconds). Dropping the stale entry first makes the reconnect immediate.
+      // A fresh connection is also `offline` while its handshake runs: it gets a few seconds before it is dropped.
+      let busy = false;
+      let connectedAt = 0;
+      const reconnect = async () => {
+        if (busy || done) return;
+        busy = true;
+        try {
+          const d = (await server.list()).find((x) => x.id === serial);
+          if (d?.type === 'device') return seen(d);
+          if (d && Date.now() - connectedAt < 3000) return;
+          if (d) await server.disconnect(serial);
+          connectedAt = Date.now();
+          await server.client.connect(serial).catch(() => {});
+        } catch {
+          // The server itself is away; the tracker loop retries.
+        } finally {
+          busy = false;
+        }
+      };
+      void reconnect();
+      timers.push(setInterval(() => void reconnect(), 1000));
     }
     if (signal?.aborted) return finish(false);
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -5,17 +5,17 @@
  */
 import type { DeviceSpec } from '@gaugenn/core';
 import { openAdbDevice, type AdbDevice, type Log } from './adb-device.js';
-import { AdbServer, DEFAULT_SERVER, NETWORK_SERIAL, type AdbListing, type AdbServerOptions } from './adb-server.js';
+import { AdbServer, NETWORK_SERIAL, defaultServer, type AdbListing, type AdbServerOptions } from './adb-server.js';
 import { checkSpec } from './device-spec.js';
 
 /** The adb servers one plugin instance talks to, one adbkit client each. */
 export class AdbServers {
-  private readonly byAddress = new Map<string, AdbServer>();
+  private readonly byAddress = new Map<string, Promise<AdbServer>>();
   constructor(private readonly options: AdbServerOptions) {}
 
-  get(address = DEFAULT_SERVER): AdbServer {
+  get(address = defaultServer()): Promise<AdbServer> {
     let s = this.byAddress.get(address);
-    if (!s) this.byAddress.set(address, (s = new AdbServer(address, this.options)));
+    if (!s) this.byAddress.set(address, (s = AdbServer.create(address, this.options)));
     return s;
   }
 }
@@ -46,11 +46,11 @@ async function openAll(server: AdbServer, serials: string[], log: Log, o: { ther
 /** The devices an `adb` spec stands for (see the module comment). */
 export async function resolveAdbSpec(raw: DeviceSpec, servers: AdbServers, log: Log): Promise<AdbDevice[]> {
   const spec = checkSpec('adb', raw);
-  const address = spec.server ?? DEFAULT_SERVER;
-  const server = servers.get(address);
+  const address = spec.server ?? defaultServer();
+  const server = await servers.get(address);
   const serial = spec.serial ?? spec.id;
   // On another server than the default, the same serial may exist twice: the stored id says which server.
-  const idOf = (s: string) => (address === DEFAULT_SERVER ? s : `${s}@${address}`);
+  const idOf = (s: string) => (address === defaultServer() ? s : `${s}@${address}`);
   const why = await server.unreachable();
   if (why) {
     log('warn', `No adb devices: ${why}.`);

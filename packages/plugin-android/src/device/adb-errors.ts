@@ -5,6 +5,9 @@
  */
 import { GaugeError } from '@gaugenn/core';
 
+/** The "adb binary" adbkit is given when it must not start a server (see adb-server.ts). */
+export const NO_START_BIN = 'gaugenn-does-not-start-adb-servers';
+
 export interface FaultContext {
   server: string;
   serial?: string;
@@ -33,7 +36,11 @@ export function adbFault(e: unknown, ctx: FaultContext): GaugeError {
     return new GaugeError(ctx.phase === 'command' ? 'DEVICE_LOST' : 'DEVICE_UNAVAILABLE', `The adb server at ${ctx.server} is not reachable (${code})${doing}. Check that it runs (\`adb -P PORT start-server\`) and that the device spec's server address is right.`, opts);
   }
   if (code === 'ENOENT' && /spawn/.test(msg)) {
-    return new GaugeError('DEVICE_UNAVAILABLE', `No adb server answers at ${ctx.server} and the adb binary to start one was not found. Install adb (platform-tools) or start a server yourself.`, opts);
+    // adbkit tried to start a server because the connection was refused (see adb-server.ts).
+    const why = msg.includes(NO_START_BIN)
+      ? `No adb server answers at ${ctx.server}${doing} (gaugeNN starts only local servers, and only with plugins.android.startAdbServer on). Start it: \`adb -P PORT start-server\`.`
+      : `No adb server answers at ${ctx.server}${doing} and the adb binary to start one was not found. Install adb (platform-tools) or start a server yourself.`;
+    return new GaugeError(ctx.phase === 'command' ? 'DEVICE_LOST' : 'DEVICE_UNAVAILABLE', why, opts);
   }
   if (/device (?:'[^']*' )?not found|no devices|device still (?:authorizing|connecting)/i.test(msg)) {
     return ctx.phase === 'command'

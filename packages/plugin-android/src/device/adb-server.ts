@@ -5,14 +5,26 @@
  * each client gets a listener that turns them into a log line.
  */
 import { connect as netConnect } from 'node:net';
-import adbkit from '@devicefarmer/adbkit';
-import { adbFault } from './adb-errors.js';
+import type adbkit from '@devicefarmer/adbkit';
+import { NO_START_BIN, adbFault } from './adb-errors.js';
 
-// adbkit is CommonJS: Node gives its module.exports as the default import, vitest's interop its `default` (Adb itself).
-const Adb: typeof adbkit.Adb = (adbkit as unknown as { Adb?: typeof adbkit.Adb }).Adb ?? (adbkit as unknown as typeof adbkit.Adb);
+type AdbClass = typeof adbkit.Adb;
+let adbClass: Promise<AdbClass> | undefined;
+/**
+ * adbkit is loaded on first use: it costs hundreds of ms to load (bluebird and friends), and extraction workers,
+ * which load this plugin too, never talk to devices. It is CommonJS: Node gives its module.exports as the default
+ * import, vitest's interop its `default` (Adb itself).
+ */
+function loadAdb(): Promise<AdbClass> {
+  adbClass ??= import('@devicefarmer/adbkit').then((m) => {
+    const d = m.default as unknown as { Adb?: AdbClass } & AdbClass;
+    return d.Adb ?? d;
+  });
+  return adbClass;
+}
 
 /** adbkit's client and per-device client, by their own types. */
-export type AdbClient = ReturnType<typeof Adb.createClient>;
+export type AdbClient = ReturnType<AdbClass['createClient']>;
 export type AdbDeviceClient = ReturnType<AdbClient['getDevice']>;
 /** A device as the adb server lists it. */
 export interface AdbListing {
@@ -21,6 +33,18 @@ export interface AdbListing {
 }
 
 export const DEFAULT_SERVER = '127.0.0.1:5037';
+
+/**
+ * The server a spec without `server` uses: the one the `adb` command would use, so gaugeNN and `adb devices` agree
+ * (`ADB_SERVER_SOCKET=tcp:HOST:PORT`, else `ANDROID_ADB_SERVER_PORT`, else 127.0.0.1:5037).
+ */
+export function defaultServer(env: NodeJS.ProcessEnv = process.env): string {
+  const sock = /^tcp:(?:(.+):)?(\d+)$/.exec(env.ADB_SERVER_SOCKET ?? '');
+  if (sock) return `${sock[1] || '127.0.0.1'}:${sock[2]}`;
+  const port = Number(env.ANDROID_ADB_SERVER_PORT);
+  if (Number.isInteger(port) && port > 0) return `127.0.0.1:${port}`;
+  return DEFAULT_SERVER;
+}
 /** A serial of the form `host:port` is a network device that must be `adb connect`ed. */
 export const NETWORK_SERIAL = /^[^\s:]+:\d+$/;
 
@@ -66,10 +90,18 @@ export class AdbServer {
   readonly host: string;
   readonly port: number;
 
-  constructor(readonly address: string, private readonly options: AdbServerOptions = {}) {
+  private constructor(readonly address: string, private readonly options: AdbServerOptions, Adb: AdbClass) {
     ({ host: this.host, port: this.port } = parseServer(address));
-    this.client = Adb.createClient({ host: this.host, port: this.port, bin: options.adbPath ?? 'adb' });
+    // adbkit runs `bin start-server` whenever a connection is refused. Where gaugeNN must not start a server (a
+    // remote address, or startServer off) it gets a binary name that cannot exist, so a refusal stays a refusal.
+    const mayStart = isLocal(this.host) && options.startServer !== false;
+    this.client = Adb.createClient({ host: this.host, port: this.port, bin: mayStart ? (options.adbPath ?? 'adb') : NO_START_BIN });
     this.client.on('error', (err: Error) => options.log?.('warn', `adb server ${address}: ${err.message}`));
+  }
+
+  /** A client for the server at `host:port` (nothing is connected until it is used). */
+  static async create(address: string, options: AdbServerOptions = {}): Promise<AdbServer> {
+    return new AdbServer(address, options, await loadAdb());
   }
 
   /**

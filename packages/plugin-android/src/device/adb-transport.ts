@@ -2,11 +2,10 @@
  * The Transport of an ADB device: commands over the legacy `shell:` service with their exit code recovered
  * (marked-shell.ts), files over `sync:`, and pushes cached on the device by content hash.
  */
-import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { GaugeError, sha256File, type ExecOptions, type ExecResult, type Transport } from '@gaugenn/core';
 import { adbFault } from './adb-errors.js';
 import type { AdbServer } from './adb-server.js';
@@ -22,11 +21,28 @@ const INLINE_INPUT_MAX = 2048;
 
 type Sync = Awaited<ReturnType<ReturnType<AdbServer['device']>['syncService']>>;
 
-/** Wait for an adbkit transfer (push/pull) to end or fail. */
+/**
+ * Wait for an adbkit push to end or fail. The error listener stays: adbkit may emit a second 'error' after the
+ * first, and an 'error' nobody listens to ends node.
+ */
 function transferDone(t: NodeJS.EventEmitter): Promise<void> {
   return new Promise((resolve, reject) => {
     t.once('end', resolve);
-    t.once('error', reject);
+    t.on('error', reject);
+  });
+}
+
+/**
+ * Read an adbkit pull to the end. On a FAIL reply adbkit ends the stream first and emits the error after, so the
+ * end alone does not mean success: the caller compares the bytes with the file's size from STAT.
+ */
+function pullAll(t: NodeJS.ReadableStream & NodeJS.EventEmitter): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    t.on('data', (c: Buffer) => chunks.push(c));
+    t.on('error', reject);
+    // Let an error that follows the end arrive first.
+    t.once('end', () => setTimeout(() => resolve(Buffer.concat(chunks)), 5));
   });
 }
 
@@ -78,7 +94,7 @@ export class AdbTransport implements Transport {
       if (Buffer.byteLength(o.input) <= INLINE_INPUT_MAX) {
         stdin = '';
       } else {
-        inputFile = `${await this.workDir()}/.stdin-${process.pid}-${Date.now()}`;
+        inputFile = `${await this.workDir()}/.stdin-${randomBytes(6).toString('hex')}`;
         await this.pushBuffer(Buffer.from(o.input), inputFile, 0o600);
         stdin = ` < ${quote(inputFile)}`;
       }
@@ -109,7 +125,6 @@ export class AdbTransport implements Transport {
   }
 
   private async pushBuffer(data: Buffer, remotePath: string, mode: number): Promise<void> {
-    const { Readable } = await import('node:stream');
     await this.withSync(`push to ${remotePath}`, async (sync) => {
       try {
         await transferDone(sync.push(Readable.from([data]), remotePath, mode));
@@ -134,26 +149,32 @@ export class AdbTransport implements Transport {
   }
 
   async pull(remotePath: string, localPath: string): Promise<void> {
-    const what = `pull of ${remotePath}`;
-    await this.withSync(what, async (sync) => {
-      try {
-        await pipeline(sync.pull(remotePath), createWriteStream(localPath));
-      } catch (e) {
-        throw this.pullFault(e, remotePath, what);
-      }
-    });
+    await writeFile(localPath, await this.readFile(remotePath));
   }
 
+  /** A device file's bytes: STAT first (a missing file is INPUT_NOT_FOUND), then RECV, checked against the size. */
   async readFile(remotePath: string): Promise<Buffer> {
     const what = `read of ${remotePath}`;
     return this.withSync(what, async (sync) => {
-      const chunks: Buffer[] = [];
+      let st: { size: number; mode: number };
       try {
-        for await (const c of sync.pull(remotePath)) chunks.push(c as Buffer);
+        st = await sync.stat(remotePath);
       } catch (e) {
         throw this.pullFault(e, remotePath, what);
       }
-      return Buffer.concat(chunks);
+      if ((st.mode & 0o170000) === 0o040000) throw new GaugeError('INPUT_NOT_FOUND', `${remotePath} is a folder on ${this.serial}, not a file.`, { plugin: 'android', subject: remotePath });
+      let data: Buffer;
+      try {
+        data = await pullAll(sync.pull(remotePath));
+      } catch (e) {
+        throw this.pullFault(e, remotePath, what);
+      }
+      // Regular files only: sysfs and /proc files report sizes that have nothing to do with their text.
+      const regular = (st.mode & 0o170000) === 0o100000;
+      if (regular && data.length < st.size && !remotePath.startsWith('/proc/') && !remotePath.startsWith('/sys/')) {
+        throw new GaugeError('DEVICE_LOST', `${what} on ${this.serial} ended after ${data.length} of ${st.size} bytes: the device went away or refused the read. Check \`adb devices\` and the file's permissions.`, { plugin: 'android', hook: 'device:adb', subject: remotePath });
+      }
+      return data;
     });
   }
 

@@ -76,9 +76,10 @@ export async function markedShell(body: string, o: MarkedShellOptions): Promise<
       if (state !== 'running') return;
       state = why;
       cleanup();
-      stream.destroy();
       pid ??= unwrapOutput(text(), token).pid;
+      // Kill before closing: the close hangs up the wrapper shell, and its orphans could no longer be found by parent.
       if (pid !== undefined) await o.kill(pid).catch(() => {});
+      stream.destroy();
       if (why === 'aborted') {
         reject(new GaugeError('INTERRUPTED', `${o.what} was cancelled; gaugeNN stopped it on the device.`, { plugin: 'android' }));
       } else {
@@ -118,7 +119,11 @@ export async function markedShell(body: string, o: MarkedShellOptions): Promise<
   });
 }
 
-/** A command line that kills a process and all its descendants on the device (toybox and busybox `pgrep -P`). */
+/**
+ * A command line that kills a process and all its descendants on the device (toybox and busybox `pgrep -P`).
+ * The tree is stopped first and listed again while frozen, then killed: killing children first would let the
+ * parent shell run its next command, and a running tree can fork between the listing and the kill.
+ */
 export function killTreeCommand(pid: number): string {
-  return `k(){ for c in $(pgrep -P "$1" 2>/dev/null); do k "$c"; done; kill -9 "$1" 2>/dev/null; }; k ${pid}; true`;
+  return `t(){ echo "$1"; for c in $(pgrep -P "$1" 2>/dev/null); do t "$c"; done; }; kill -STOP $(t ${pid}) 2>/dev/null; kill -9 $(t ${pid}) 2>/dev/null; true`;
 }

@@ -31,6 +31,10 @@ export function sandboxPath(root: string, androidPath: string): string {
   return parts.length ? `${root}/${parts.join('/')}` : root;
 }
 
+function isPathChar(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2e || b === 0x2d || b === 0x5f;
+}
+
 /**
  * Streaming replacement of the sandbox root by `/` in command output. A chunk may end inside the root string,
  * so that tail is held back until the next chunk decides it.
@@ -58,8 +62,16 @@ export class OutputUnmapper {
         this.held = Buffer.from(buf.subarray(at));
         return Buffer.concat(out);
       }
-      if (buf[after] !== 0x2f) out.push(Buffer.from('/'));
-      from = after;
+      const next = buf[after]!;
+      if (next === 0x2f) from = after;
+      else if (isPathChar(next)) {
+        // A sibling like `…/rootless`, not the sandbox root.
+        out.push(buf.subarray(at, after));
+        from = after;
+      } else {
+        out.push(Buffer.from('/'));
+        from = after;
+      }
     }
     // Hold back a tail that is a prefix of the root.
     let keep = 0;

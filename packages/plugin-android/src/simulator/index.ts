@@ -4,4 +4,4 @@ export type { AdbSimulatorOptions, SimBatteryUpdate, SimCurrentProfile, SimToolC
 export type { SimCommand } from './shell-service.js';
 export { SM8450_PHONE, SM7125_PHONE, SIM_PROFILES, coreCount } from './profiles.js';
 export type { SimDeviceProfile, SimCpuCluster, SimThermalZone, SimBattery } from './profiles.js';
-export { rewriteCommand, sandboxPath } from './android-paths.js';
+

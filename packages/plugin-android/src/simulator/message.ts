@@ -37,14 +37,17 @@ function checksum(data: Buffer): number {
   return sum >>> 0;
 }
 
-/** One message on the wire: header (command, arg0, arg1, length, data sum, magic) then the data. */
-export function encodeMessage(command: number, arg0: number, arg1: number, data: Buffer = Buffer.alloc(0)): Buffer {
+/**
+ * One message on the wire: header (command, arg0, arg1, length, data sum, magic) then the data. Peers of version
+ * 0x01000001 and later skip the checksum, so it is left 0 for them (as adbd does), saving a pass over the data.
+ */
+export function encodeMessage(command: number, arg0: number, arg1: number, data: Buffer = Buffer.alloc(0), withChecksum = true): Buffer {
   const header = Buffer.alloc(HEADER_SIZE);
   header.writeUInt32LE(command >>> 0, 0);
   header.writeUInt32LE(arg0 >>> 0, 4);
   header.writeUInt32LE(arg1 >>> 0, 8);
   header.writeUInt32LE(data.length, 12);
-  header.writeUInt32LE(checksum(data), 16);
+  header.writeUInt32LE(withChecksum ? checksum(data) : 0, 16);
   header.writeUInt32LE((command ^ 0xffffffff) >>> 0, 20);
   return data.length ? Buffer.concat([header, data]) : header;
 }

@@ -43,7 +43,8 @@ export function startShell(stream: DeviceStream, service: 'shell' | 'exec', comm
   const rec: SimCommand = { id: ctx.nextId(), service, command, hostCommand, startedAt: Date.now() };
   // An empty command is an interactive shell reading the stream; otherwise stderr joins stdout, as on the phone.
   const args = command.trim() === '' ? ['-s'] : ['-c', `exec 2>&1\n${hostCommand}`];
-  const child = spawn('/bin/sh', args, { cwd: root, env: ctx.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  // argv0 makes the shell's own messages read like the phone's ("/system/bin/sh: …: not found").
+  const child = spawn('/bin/sh', args, { argv0: '/system/bin/sh', cwd: root, env: ctx.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   rec.pid = child.pid;
   ctx.started(rec);
   const unmap = new OutputUnmapper(root);

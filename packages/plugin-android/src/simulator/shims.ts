@@ -187,7 +187,7 @@ esac
 P="$S/packages"
 case "$1 $2" in
   "list packages") sed 's/^/package:/' "$P";;
-  "list features") printf 'feature:android.hardware.touchscreen\\nfeature:android.hardware.vulkan.level\\nfeature:android.software.leanback_only\\n' | sed '$d';;
+  "list features") printf 'feature:reqGlEsVersion=0x30002\\nfeature:android.hardware.touchscreen\\nfeature:android.hardware.vulkan.level=1\\nfeature:android.hardware.wifi\\n';;
   path\\ *) grep -qx -- "$2" "$P" && echo "package:/data/app/$2/base.apk" || exit 1;;
   install\\ *) echo Success;;
   clear\\ *) echo Success;;
@@ -205,5 +205,12 @@ case "$svc" in
 esac
 exit 0
 `;
+  // A phone has app_process; the simulator has no Android runtime, so say how to provide a stand-in.
+  for (const name of ['app_process', 'app_process64']) {
+    s[name] = `${head}rec ${name} "$@"
+echo "${name}: the ADB device simulator has no Android runtime; install a stand-in with sim.installTool('/system/bin/${name}', script)" >&2
+exit 1
+`;
+  }
   return s;
 }

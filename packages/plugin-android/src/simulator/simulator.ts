@@ -5,15 +5,18 @@
  * it, drain or charge its battery, and unplug/replug it while a test runs. It is a simulator, not a device.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransportConnection, type DeviceStream } from './stream-mux.js';
 import { startShell, type SimCommand } from './shell-service.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
-import { SIM_PROFILES, type SimBattery, type SimDeviceProfile } from './profiles.js';
+import { startControlServer } from './control-server.js';
+import { LoadWatcher } from './load-watch.js';
+import { SIM_PROFILES, coreCount, type SimBattery, type SimDeviceProfile } from './profiles.js';
 
 /** Options of {@link AdbDeviceSimulator.start}. */
 export interface AdbSimulatorOptions {
@@ -23,7 +26,9 @@ export interface AdbSimulatorOptions {
   serial?: string;
   /** A profile id (`sm8450`, `sm7125`) or a full profile. Default `sm8450`. */
   profile?: string | SimDeviceProfile;
-  /** Overrides of profile properties, e.g. `{ 'ro.product.model': 'Pixel 7' }`. */
+  /** `ro.product.model` (shown by `adb devices -l`); shorthand for the same key in `props`. */
+  model?: string;
+  /** Overrides of profile properties, e.g. `{ 'ro.product.manufacturer': 'Google' }`. */
   props?: Record<string, string>;
   /** Sandbox folder (kept on close); default a fresh temp folder, removed on close. */
   dir?: string;
@@ -31,6 +36,8 @@ export interface AdbSimulatorOptions {
   maxPayload?: number;
   /** Extra environment for every shell command. */
   env?: Record<string, string>;
+  /** Also serve the HTTP control port (see control-server.ts): `true` for a free port, or a port number. */
+  control?: boolean | number;
 }
 
 /** Battery change for {@link AdbDeviceSimulator.setBattery}; fields left out keep their value. */
@@ -77,12 +84,14 @@ export class AdbDeviceSimulator extends EventEmitter {
   private readonly simId: string;
   private closed = false;
   private powerBeforeUnplug: boolean | undefined;
+  private coolTimer: NodeJS.Timeout | undefined;
+  private loadWatch: LoadWatcher | undefined;
 
   private constructor(private readonly opts: AdbSimulatorOptions) {
     super();
     const base = typeof opts.profile === 'object' ? opts.profile : SIM_PROFILES[opts.profile ?? 'sm8450'];
     if (!base) throw new Error(`unknown simulator profile ${JSON.stringify(opts.profile)}; known: ${Object.keys(SIM_PROFILES).join(', ')}`);
-    this.profile = { ...base, props: { ...base.props, ...opts.props } };
+    this.profile = { ...base, props: { ...base.props, ...opts.props, ...(opts.model ? { 'ro.product.model': opts.model } : {}) } };
     this.ownsDir = !opts.dir;
     const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'gaugenn-adbsim-'));
     this.simId = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
@@ -96,7 +105,29 @@ export class AdbDeviceSimulator extends EventEmitter {
     const sim = new AdbDeviceSimulator(opts);
     sim.sandbox.build();
     await sim.listen();
+    if (opts.control !== undefined && opts.control !== false) {
+      const c = await startControlServer(sim, typeof opts.control === 'number' ? opts.control : 0);
+      sim.control = c.server;
+      sim.controlUrl = c.url;
+    }
     return sim;
+  }
+
+  /** Base URL of the HTTP control port, when started with `control` (e.g. `${controlUrl}/unplug` for curl). */
+  controlUrl: string | undefined;
+  private control: HttpServer | undefined;
+
+  /** A JSON-able snapshot: plugged, battery, zone temperatures, commands run, open transports. */
+  state(): { address: string; serial: string; plugged: boolean; battery: SimBattery; thermal: { zone: number; type: string; tempC: number }[]; commands: number; transports: number } {
+    return {
+      address: this.address,
+      serial: this.serial,
+      plugged: this.plugged,
+      battery: this.batteryState(),
+      thermal: this.profile.thermal.map((z, i) => ({ zone: i, type: z.type, tempC: this.sandbox.zoneTemp(i) })),
+      commands: this.commands.length,
+      transports: this.connections.size,
+    };
   }
 
   get port(): number {
@@ -131,12 +162,42 @@ export class AdbDeviceSimulator extends EventEmitter {
 
   /** Set a thermal zone (index, exact type, or type prefix like `cpu`), or `all`, to a temperature in °C. */
   heat(zone: number | string, tempC: number): void {
+    this.stopCooling();
     for (const i of this.zoneIndexes(zone)) this.sandbox.setZoneTemp(i, tempC);
   }
 
-  /** Back to the profile's resting temperatures (all zones, or the ones named). */
-  cool(zone: number | string = 'all'): void {
-    for (const i of this.zoneIndexes(zone)) this.sandbox.setZoneTemp(i, this.profile.thermal[i]!.tempC);
+  /**
+   * Back to the profile's resting temperatures (all zones, or the ones named): at once, or linearly over
+   * `overMs` (so a thermal gate sees the phone cool down while it waits).
+   */
+  cool(zone: number | string = 'all', opts: { overMs?: number } = {}): void {
+    const zones = this.zoneIndexes(zone);
+    this.stopCooling();
+    if (!opts.overMs) {
+      for (const i of zones) this.sandbox.setZoneTemp(i, this.profile.thermal[i]!.tempC);
+      return;
+    }
+    const from = zones.map((i) => this.sandbox.zoneTemp(i));
+    const t0 = Date.now();
+    const overMs = opts.overMs;
+    const step = () => {
+      const f = Math.min(1, (Date.now() - t0) / overMs);
+      zones.forEach((i, k) => this.sandbox.setZoneTemp(i, from[k]! + (this.profile.thermal[i]!.tempC - from[k]!) * f));
+      if (f >= 1) this.stopCooling();
+    };
+    this.coolTimer = setInterval(step, Math.min(100, overMs));
+    this.coolTimer.unref();
+  }
+
+  private stopCooling(): void {
+    if (this.coolTimer) clearInterval(this.coolTimer);
+    this.coolTimer = undefined;
+  }
+
+  /** Set `scaling_cur_freq` (kHz) of one CPU or all of them, e.g. to show a throttled phone. */
+  setCpuFreq(cpu: number | 'all', kHz: number): void {
+    const n = coreCount(this.profile);
+    for (let c = 0; c < n; c++) if (cpu === 'all' || cpu === c) this.sandbox.write('root', `sys/devices/system/cpu/cpu${c}/cpufreq/scaling_cur_freq`, `${Math.round(kHz)}\n`);
   }
 
   /** Current reading of a zone in °C. */
@@ -166,15 +227,39 @@ export class AdbDeviceSimulator extends EventEmitter {
     return { ...this.battery };
   }
 
-  /** Make `current_now` follow the load (energy tests); `undefined` restores the fixed `currentUa`. */
+  /**
+   * Make `current_now` follow the load (energy tests): `busyUa` while a shell command whose text matches
+   * `busyWhile` runs, or any process of this phone whose command line matches it (so a detached `nohup` job
+   * counts until it ends); `idleUa` otherwise. `undefined` restores the fixed `currentUa`.
+   */
   setCurrentProfile(profile: SimCurrentProfile | undefined): void {
+    this.loadWatch?.stop();
+    this.loadWatch = undefined;
     this.currentProfile = profile;
+    if (profile) {
+      this.loadWatch = new LoadWatcher(`GAUGENN_SIM_ID=${this.simId}\0`, profile.busyWhile, () => this.applyCurrent());
+      this.loadWatch.start();
+    }
     this.applyCurrent();
   }
 
   private applyCurrent(): void {
     const p = this.currentProfile;
-    this.sandbox.setCurrent(p ? (this.busy > 0 ? p.busyUa : p.idleUa) : this.battery.currentUa);
+    const busy = this.busy > 0 || this.loadWatch?.isBusy === true;
+    this.sandbox.setCurrent(p ? (busy ? p.busyUa : p.idleUa) : this.battery.currentUa);
+  }
+
+  /**
+   * Put an executable on the phone, e.g. a runner stand-in: `installTool('/system/bin/app_process', script)` or
+   * `installTool('benchmark_model', …)` (a bare name goes to /system/bin, which is on the shell's PATH). Commands
+   * and their arguments reach it with sandbox paths; `GAUGENN_SIM_ROOT` is the sandbox's `/` for paths it builds
+   * itself, and `log -t TAG MSG` appends to the logcat.
+   */
+  installTool(pathOrName: string, content: string | Buffer): string {
+    const androidPath = pathOrName.includes('/') ? pathOrName : `/system/bin/${pathOrName}`;
+    this.sandbox.write('root', androidPath.replace(/^\/+/, ''), content);
+    chmodSync(this.sandbox.path(androidPath), 0o755);
+    return androidPath;
   }
 
   /** Set a system property as `setprop` would (also `ro.*`). */
@@ -243,6 +328,13 @@ export class AdbDeviceSimulator extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopCooling();
+    this.loadWatch?.stop();
+    const control = this.control;
+    if (control) {
+      control.closeAllConnections();
+      await new Promise<void>((res) => control.close(() => res()));
+    }
     await this.unplug({ keepPower: true });
     killTagged(this.simId);
     if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });
@@ -272,6 +364,7 @@ export class AdbDeviceSimulator extends EventEmitter {
       banner: this.banner,
       maxPayload: this.opts.maxPayload ?? 256 * 1024,
       resolve: (service) => this.resolve(service),
+      log: (line) => { if (process.env.GAUGENN_SIM_DEBUG) process.stderr.write(`[adb-sim ${this.address}] ${line}\n`); },
     });
     this.connections.add(conn);
     conn.on('online', (hostBanner: string) => this.emit('online', hostBanner));

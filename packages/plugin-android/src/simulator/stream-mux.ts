@@ -35,16 +35,35 @@ export class DeviceStream extends EventEmitter {
     return this.queued;
   }
 
-  /** Queue bytes for the server, split at the agreed max payload. */
+  /** Queue bytes for the server; they go out in WRTEs of at most the agreed max payload. */
   write(data: Buffer): void {
     if (this._closed || this.ending || data.length === 0) return;
-    const max = this.conn.maxPayload;
-    for (let off = 0; off < data.length; off += max) {
-      const part = data.subarray(off, off + max);
-      this.queue.push(part);
-      this.queued += part.length;
-    }
+    this.queue.push(data);
+    this.queued += data.length;
     this.pump();
+  }
+
+  /** Up to max payload bytes from the front of the queue: small writes made while waiting for OKAY go out together. */
+  private take(): Buffer | undefined {
+    if (this.queue.length === 0) return undefined;
+    const max = this.conn.maxPayload;
+    const parts: Buffer[] = [];
+    let n = 0;
+    while (this.queue.length && n < max) {
+      const head = this.queue[0]!;
+      const room = max - n;
+      if (head.length <= room) {
+        parts.push(head);
+        n += head.length;
+        this.queue.shift();
+      } else {
+        parts.push(head.subarray(0, room));
+        this.queue[0] = head.subarray(room);
+        n += room;
+      }
+    }
+    this.queued -= n;
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, n);
   }
 
   /** Close our end once everything queued has been acknowledged. */
@@ -71,9 +90,8 @@ export class DeviceStream extends EventEmitter {
 
   private pump(): void {
     if (this._closed || this.awaitingAck) return;
-    const next = this.queue.shift();
+    const next = this.take();
     if (next) {
-      this.queued -= next.length;
       this.awaitingAck = true;
       this.conn.send(A_WRTE, this.localId, this.remoteId, next);
       if (this.queue.length === 0) this.emit('drain');
@@ -107,6 +125,8 @@ export class TransportConnection extends EventEmitter {
   private readonly streams = new Map<number, DeviceStream>();
   private nextId = 1;
   private online = false;
+  /** The server's protocol version from its CNXN (old ones verify data checksums). */
+  private peerVersion = 0;
   private dropped = false;
 
   constructor(
@@ -139,7 +159,7 @@ export class TransportConnection extends EventEmitter {
 
   send(command: number, arg0: number, arg1: number, data?: Buffer): void {
     if (this.dropped) return;
-    this.socket.write(encodeMessage(command, arg0, arg1, data));
+    this.socket.write(encodeMessage(command, arg0, arg1, data, this.peerVersion < A_VERSION));
   }
 
   forget(localId: number): void {
@@ -163,6 +183,7 @@ export class TransportConnection extends EventEmitter {
   private handle(m: AdbMessage): void {
     switch (m.command) {
       case A_CNXN: {
+        this.peerVersion = m.arg0;
         this.maxPayload = Math.max(4096, Math.min(this.opts.maxPayload, m.arg1 || this.opts.maxPayload));
         this.online = true;
         this.send(A_CNXN, A_VERSION, this.opts.maxPayload, Buffer.from(`${this.opts.banner}\0`));
@@ -172,6 +193,7 @@ export class TransportConnection extends EventEmitter {
       case A_OPEN: {
         if (!this.online) return;
         const service = m.data.toString('utf8').replace(/\0+$/, '');
+        this.log(`OPEN ${JSON.stringify(service)}`);
         const start = this.opts.resolve(service);
         if (!start) {
           this.log(`refused service ${JSON.stringify(service)}`);

@@ -68,6 +68,27 @@ class ByteReader {
   }
 }
 
+/** strerror-like text (adbd's messages end with it), e.g. "No such file or directory". */
+function errnoText(err: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = { ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory', ENOSPC: 'No space left on device', EEXIST: 'File exists' };
+  return (err.code && known[err.code]) ?? err.message;
+}
+
+const ANDROID_SH = Buffer.from('#!/system/bin/sh');
+/**
+ * A script pushed with Android's `#!/system/bin/sh` could not run on the host (no such interpreter). This is the
+ * one change the simulator makes to pushed bytes: the same-length `#!/bin/sh` plus spaces (the kernel drops
+ * trailing blanks of a shebang line), so sizes stay equal. Pulling such a script gives the rewritten line.
+ */
+function hostShebang(data: Buffer): Buffer {
+  if (data.length <= ANDROID_SH.length || !data.subarray(0, ANDROID_SH.length).equals(ANDROID_SH)) return data;
+  const next = data[ANDROID_SH.length];
+  if (next !== 0x0a && next !== 0x20 && next !== 0x09) return data;
+  const out = Buffer.from(data);
+  Buffer.from('#!/bin/sh'.padEnd(ANDROID_SH.length, ' ')).copy(out);
+  return out;
+}
+
 function packet(id: string, ...words: number[]): Buffer {
   const b = Buffer.alloc(4 + 4 * words.length);
   b.write(id, 0, 'latin1');
@@ -95,7 +116,11 @@ export function startSync(stream: DeviceStream, ctx: SyncContext): void {
   const reader = new ByteReader();
   stream.onData = (d) => reader.push(d);
   stream.on('close', () => reader.end());
-  void serve(stream, reader, ctx).catch(() => stream.end());
+  // A protocol error ends the service with FAIL and a message, as adbd does.
+  void serve(stream, reader, ctx).catch((err: Error) => {
+    if (!stream.closed) stream.write(fail(err.message));
+    stream.end();
+  });
 }
 
 async function waitDrain(stream: DeviceStream): Promise<void> {
@@ -156,6 +181,16 @@ async function serve(stream: DeviceStream, reader: ByteReader, ctx: SyncContext)
 }
 
 async function receiveFile(stream: DeviceStream, reader: ByteReader, ctx: SyncContext, arg: string): Promise<void> {
+  const file = sandboxPath(ctx.root, arg.slice(0, Math.max(0, arg.lastIndexOf(','))) || arg);
+  try {
+    await receiveInto(stream, reader, ctx, arg);
+  } finally {
+    // A transfer cut short (unplugged, bad DATA) leaves no half file behind.
+    await fsp.rm(`${file}.sync-tmp`, { force: true }).catch(() => {});
+  }
+}
+
+async function receiveInto(stream: DeviceStream, reader: ByteReader, ctx: SyncContext, arg: string): Promise<void> {
   const comma = arg.lastIndexOf(',');
   const androidPath = comma >= 0 ? arg.slice(0, comma) : arg;
   const mode = comma >= 0 ? Number(arg.slice(comma + 1)) : 0o100644;
@@ -167,46 +202,52 @@ async function receiveFile(stream: DeviceStream, reader: ByteReader, ctx: SyncCo
     await fsp.mkdir(dirname(file), { recursive: true });
     if (!isLink) handle = await fsp.open(`${file}.sync-tmp`, 'w', mode & 0o7777);
   } catch (err) {
-    error = `couldn't create file: ${(err as Error).message}`;
+    error = `couldn't create file: ${errnoText(err as NodeJS.ErrnoException)}`;
   }
   const linkTarget: Buffer[] = [];
   let bytes = 0;
-  // Read DATA chunks until DONE, even after an error, so the stream stays in step.
-  for (;;) {
-    const head = await reader.read(8);
-    const id = head.toString('latin1', 0, 4);
-    const n = head.readUInt32LE(4);
-    if (id === 'DONE') {
-      try {
-        if (!error && isLink) {
-          await fsp.rm(file, { force: true });
-          await fsp.symlink(Buffer.concat(linkTarget).toString('utf8'), file);
-        } else if (!error && handle) {
-          await handle.close();
-          handle = undefined;
-          await fsp.chmod(`${file}.sync-tmp`, mode & 0o7777);
-          await fsp.rename(`${file}.sync-tmp`, file);
-          await fsp.utimes(file, n, n);
+  let first = true;
+  try {
+    // Read DATA chunks until DONE, even after an error, so the stream stays in step.
+    for (;;) {
+      const head = await reader.read(8);
+      const id = head.toString('latin1', 0, 4);
+      const n = head.readUInt32LE(4);
+      if (id === 'DONE') {
+        try {
+          if (!error && isLink) {
+            await fsp.rm(file, { force: true });
+            await fsp.symlink(Buffer.concat(linkTarget).toString('utf8'), file);
+          } else if (!error && handle) {
+            await handle.close();
+            handle = undefined;
+            await fsp.chmod(`${file}.sync-tmp`, mode & 0o7777);
+            await fsp.rename(`${file}.sync-tmp`, file);
+            await fsp.utimes(file, n, n);
+          }
+        } catch (err) {
+          error ??= (err as Error).message;
         }
-      } catch (err) {
-        error ??= (err as Error).message;
+        stream.write(error ? fail(error) : packet('OKAY', 0));
+        if (!error) ctx.pushed?.(androidPath, bytes);
+        return;
       }
-      await handle?.close().catch(() => {});
-      stream.write(error ? fail(error) : packet('OKAY', 0));
-      if (!error) ctx.pushed?.(androidPath, bytes);
-      return;
+      if (id !== 'DATA') throw new Error(`unexpected ${JSON.stringify(id)} in SEND`);
+      if (n > SYNC_DATA_MAX) throw new Error('oversize data message');
+      let data = await reader.read(n);
+      bytes += n;
+      if (first && !isLink) data = hostShebang(data);
+      first = false;
+      if (error) continue;
+      try {
+        if (isLink) linkTarget.push(data);
+        else await handle!.write(data);
+      } catch (err) {
+        error = (err as Error).message;
+      }
     }
-    if (id !== 'DATA') throw new Error(`unexpected ${JSON.stringify(id)} in SEND`);
-    if (n > SYNC_DATA_MAX) throw new Error(`sync DATA of ${n} bytes exceeds 64 KiB`);
-    const data = await reader.read(n);
-    bytes += n;
-    if (error) continue;
-    try {
-      if (isLink) linkTarget.push(data);
-      else await handle!.write(data);
-    } catch (err) {
-      error = (err as Error).message;
-    }
+  } finally {
+    await handle?.close().catch(() => {});
   }
 }
 
@@ -215,7 +256,7 @@ async function sendFile(stream: DeviceStream, file: string): Promise<void> {
   try {
     handle = await fsp.open(file, 'r');
   } catch (err) {
-    stream.write(fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message));
+    stream.write(fail(`open failed: ${errnoText(err as NodeJS.ErrnoException)}`));
     return;
   }
   try {

@@ -106,7 +106,7 @@ export async function resolveStfSpec(raw: DeviceSpec, servers: AdbServers, reser
   const token = spec.token ?? process.env.STF_TOKEN;
   if (!token) throw new GaugeError('SOURCE_AUTH', `The stf device at ${spec.url} has no token. Generate an access token in STF (Settings → Keys) and set it as the spec's token or in $STF_TOKEN.`, { plugin: 'android', hook: 'device:stf' });
   const api = new StfApi(spec.url, token);
-  const server = servers.get(spec.server);
+  const server = await servers.get(spec.server);
   const why = await server.unreachable();
   if (why) throw new GaugeError('DEVICE_UNAVAILABLE', `STF devices need a local adb server to connect through: ${why}.`, { plugin: 'android', hook: 'device:stf' });
   let serials = spec.serials;

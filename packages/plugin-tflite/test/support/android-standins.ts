@@ -36,6 +36,18 @@ function script(path: string, text: string): string {
   return path;
 }
 
+/**
+ * The `app_process` stand-in as one sh script: it sets what the Python stand-in needs (core's protocol module, the
+ * plugin's host-runner helpers, optionally a delegate log to replay) and execs it. For the ADB device simulator:
+ * `sim.installTool('/system/bin/app_process', appProcessStandin())`; logcat is then the simulator's own.
+ */
+export function appProcessStandin(options: { delegateLog?: string } = {}): string {
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const env: Record<string, string> = { ...runnerEnv(), STANDIN_TFLITE_RUNNER_DIR: join(RUNNER_SCRIPT, '..'), ...(options.delegateLog ? { STANDIN_DELEGATE_LOG: options.delegateLog } : {}) };
+  const exports = Object.entries(env).map(([k, v]) => `export ${k}=${q(v)}`).join('\n');
+  return `#!/bin/sh\n# STAND-IN for Android's app_process running gaugeNN's TFLite runner (test/support/standins/app_process.py)\n${exports}\nexec ${q(hostPython())} ${q(APP_PROCESS_PY)} "$@"\n`;
+}
+
 /** A fresh stand-in device; `abis` as the device would report them (`ro.product.cpu.abilist`). */
 export function standinDevice(abis: string[] = ['arm64-v8a', 'armeabi-v7a']): StandinDevice {
   const root = mkdtempSync(join(tmpdir(), 'gaugenn-android-standin-'));

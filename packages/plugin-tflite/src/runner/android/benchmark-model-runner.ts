@@ -50,9 +50,10 @@ export class BenchmarkModelRunner implements Runner {
 
   /**
    * The tool's flags for a job. `num_runs`/`warmup_runs` come from the request and `min_secs=0`/`warmup_min_secs=0`
-   * stop the tool from adding runs to fill its default seconds, so the count is what was asked.
+   * stop the tool from adding runs to fill its default seconds, so the count is what was asked; `max_secs` is the
+   * job's timeout, so the tool's own 150 s default does not cut the runs short first.
    */
-  flags(remoteModel: string, request: Pick<RunRequest, 'backend' | 'threads' | 'warmup' | 'runs'>): string[] {
+  flags(remoteModel: string, request: Pick<RunRequest, 'backend' | 'threads' | 'warmup' | 'runs' | 'timeoutMs'>): string[] {
     const o = this.options;
     const f = [
       `--graph=${remoteModel}`,
@@ -61,6 +62,7 @@ export class BenchmarkModelRunner implements Runner {
       `--warmup_runs=${request.warmup}`,
       '--min_secs=0',
       '--warmup_min_secs=0',
+      `--max_secs=${Math.max(1, Math.ceil(request.timeoutMs / 1000))}`,
     ];
     if (this.flavor === 'classic') {
       if (request.backend === 'gpu') f.push('--use_gpu=true');

@@ -5,7 +5,6 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { GaugeError, sha256File, type Device } from '@gaugenn/core';
-import { shellLine } from './shell.js';
 
 const pushed = new Map<string, string>();
 
@@ -31,10 +30,11 @@ export async function pushOnce(device: Device, local: string, options: { name?: 
   } else {
     remote = `${await workDir(device)}/${(await sha256File(local)).slice(0, 16)}-${name}`;
     await t.push(local, remote);
-  }
-  if (options.mode !== undefined) {
-    const r = await t.exec('chmod', [(options.mode & 0o7777).toString(8), remote], { timeoutMs: 30_000 });
-    if (r.exitCode !== 0) throw new GaugeError('RUNNER_MISSING', `chmod ${remote} failed on ${device.id}: ${(r.stderr || r.stdout).trim()}`);
+    // pushCached sets the mode itself; a plain push keeps whatever the transport gives it.
+    if (options.mode !== undefined) {
+      const r = await t.exec('chmod', [(options.mode & 0o7777).toString(8), remote], { timeoutMs: 30_000 });
+      if (r.exitCode !== 0) throw new GaugeError('RUNNER_MISSING', `chmod ${remote} failed on ${device.id}: ${(r.stderr || r.stdout).trim()}`);
+    }
   }
   pushed.set(key, remote);
   return remote;
@@ -46,4 +46,3 @@ export async function sh(device: Device, script: string, timeoutMs = 60_000): Pr
   return { exitCode: r.exitCode, out: `${r.stdout}${r.stderr}` };
 }
 
-export { shellLine };
