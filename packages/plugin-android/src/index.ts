@@ -81,4 +81,4 @@ export default definePlugin({
   },
 });
 export { AdbDeviceSimulator, SM8450_PHONE, SM7125_PHONE, SIM_PROFILES } from './simulator/index.js';
-export type { AdbSimulatorOptions, SimBatteryUpdate, SimCurrentProfile, SimToolCall, SimCommand, SimDeviceProfile, SimCpuCluster, SimThermalZone, SimBattery } from './simulator/index.js';
+export type { AdbSimulatorOptions, SimBatteryUpdate, SimCurrentProfile, SimThermalProfile, SimToolCall, SimReplay, SimCommand, SimDeviceProfile, SimCpuCluster, SimThermalZone, SimBattery } from './simulator/index.js';

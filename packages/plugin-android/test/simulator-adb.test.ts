@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdbDeviceSimulator } from '../src/index.js';
 import { startAdbServer, type PrivateAdbServer } from '../../../test-support/adb-server.js';
+import { fixture, missing } from '../../../test-support/fixtures.js';
 
 let server: PrivateAdbServer;
 let phone: AdbDeviceSimulator;
@@ -18,11 +19,11 @@ const work = mkdtempSync(join(tmpdir(), 'gaugenn-simtest-'));
 const sh = async (sim: AdbDeviceSimulator, cmd: string) => (await server.adb(['-s', sim.address, 'shell', cmd])).stdout;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(f: () => T | Promise<T>, ms = 10_000): Promise<T> {
+async function until<T>(f: () => T | Promise<T>, ms = 10_000): Promise<NonNullable<T>> {
   const t0 = Date.now();
   for (;;) {
     const v = await f();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() - t0 > ms) throw new Error('condition not met in time');
     await sleep(100);
   }
@@ -108,6 +109,25 @@ describe('ADB device simulator through the real adb server', () => {
     expect((await sh(phone, 'cat /sys/devices/system/cpu/cpu7/cpufreq/scaling_cur_freq')).trim()).toBe('1497600');
   });
 
+  const captured = fixture('android/benchmark_model_outputs/05_cli_gpu_opencl_full_delegation_tf_issue43541.txt');
+  it.skipIf(missing(captured))('a replaying stand-in prints a captured benchmark_model output, logs to logcat and records its arguments', async () => {
+    const output = readFileSync(captured);
+    phone.installReplay('/data/local/tmp/gaugenn/benchmark_model', {
+      output,
+      runMs: 300,
+      exitCode: 0,
+      logcat: [{ tag: 'tflite', message: 'Created TensorFlow Lite delegate for GPU.' }],
+    });
+    await sh(phone, 'logcat -c');
+    const out = await server.adb(['-s', phone.address, 'shell', 'taskset f0 /data/local/tmp/gaugenn/benchmark_model --graph=/data/local/tmp/gaugenn/m.tflite --use_gpu=true; echo __EXIT__$?']);
+    expect(out.stdout).toBe(`${output.toString()}__EXIT__0\n`);
+    expect(phone.toolCalls('benchmark_model').at(-1)?.args).toEqual(['--graph=/data/local/tmp/gaugenn/m.tflite', '--use_gpu=true']);
+    expect(phone.toolCalls('taskset').at(-1)?.args).toEqual(['f0', '/data/local/tmp/gaugenn/benchmark_model', '--graph=/data/local/tmp/gaugenn/m.tflite', '--use_gpu=true']);
+    expect(await sh(phone, 'logcat -d -s tflite')).toMatch(/ I tflite  : Created TensorFlow Lite delegate for GPU\.\n$/);
+    phone.installReplay('failing_tool', { output: 'ERROR: boom\n', exitCode: 3 });
+    expect(await sh(phone, 'failing_tool; echo "rc=$?"')).toBe('ERROR: boom\nrc=3\n');
+  });
+
   it('merges stderr into the output and carries no exit code (legacy shell:)', async () => {
     const r = await server.adb(['-s', phone.address, 'shell', 'echo out; echo err >&2; exit 3']);
     expect(r.stdout).toBe('out\nerr\n');
@@ -135,6 +155,17 @@ describe('ADB device simulator through the real adb server', () => {
     expect(pull.code, pull.stderr + pull.stdout).toBe(0);
     expect(sha(readFileSync(back))).toBe(sha(data));
     expect((await sh(phone, 'sha256sum /data/local/tmp/gaugenn/big.bin')).split(/\s+/)).toEqual([sha(data), '/data/local/tmp/gaugenn/big.bin', '']);
+  });
+
+  it('push to a missing folder with a trailing slash fails as on a phone; adb install (push install) succeeds', async () => {
+    const f = join(work, 'app.apk');
+    writeFileSync(f, randomBytes(1000));
+    const r = await server.adb(['-s', phone.address, 'push', f, '/sdcard/NoSuchDir/']);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain("remote couldn't create file: Is a directory");
+    const inst = await server.adb(['-s', phone.address, 'install', f]);
+    expect(inst.stdout).toContain('Success');
+    expect(phone.toolCalls('pm').at(-1)?.args[0]).toBe('install');
   });
 
   it('runs a pushed host script by its Android path after chmod +x, with LD_LIBRARY_PATH recorded', async () => {

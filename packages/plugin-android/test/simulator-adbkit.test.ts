@@ -59,7 +59,7 @@ describe('ADB device simulator through adbkit', () => {
     const st = await dev.stat('/data/local/tmp/gaugenn/m.tflite');
     expect(st.size).toBe(data.length);
     expect(st.isFile()).toBe(true);
-    const names = (await dev.readdir('/data/local/tmp/gaugenn')).map((e) => e.name);
+    const names = (await dev.readdir('/data/local/tmp/gaugenn')).map((e: { name: string }) => e.name);
     expect(names).toContain('m.tflite');
     const pull = await dev.pull('/data/local/tmp/gaugenn/m.tflite');
     const chunks: Buffer[] = [];
@@ -123,14 +123,32 @@ describe('ADB device simulator through adbkit', () => {
     expect(await read()).toBe(b.batteryState().currentUa);
   });
 
+  it('a thermal profile warms the phone while a matching process runs and cools it after', async () => {
+    b.installReplay('burn', { output: 'done\n', runMs: 1500 });
+    b.setThermalProfile({ busyWhile: /\bburn\b/, riseCPerS: 10, coolCPerS: 20, zones: 'cpu' });
+    try {
+      const rest = b.zoneTemp('cpu-1-0-usr');
+      const run = shell(b, 'burn');
+      await sleep(1000);
+      const hot = Number(await shell(b, 'cat /sys/class/thermal/thermal_zone4/temp')) / 1000;
+      expect(hot).toBeGreaterThan(rest + 3);
+      expect(b.zoneTemp('battery')).toBe(28.4); // not a cpu zone
+      expect(await run).toBe('done\n');
+      for (let i = 0; i < 50 && b.zoneTemp('cpu-1-0-usr') > rest; i++) await sleep(100);
+      expect(b.zoneTemp('cpu-1-0-usr')).toBe(rest);
+    } finally {
+      b.setThermalProfile(undefined);
+    }
+  });
+
   it('unplug shows offline in listDevices at once; trackDevices only reports the reconnect (adb 1.0.41)', async () => {
     const tracker = await client.trackDevices();
     const seen: string[] = [];
-    tracker.on('change', (d) => d.id === a.address && seen.push(d.type));
+    tracker.on('change', (d: { id: string; type: string }) => d.id === a.address && seen.push(d.type));
     try {
       await sleep(300);
       await a.unplug();
-      const state = async () => (await client.listDevices()).find((d) => d.id === a.address)?.type;
+      const state = async () => (await client.listDevices()).find((d: { id: string }) => d.id === a.address)?.type;
       for (let i = 0; i < 50 && (await state()) !== 'offline'; i++) await sleep(100);
       expect(await state()).toBe('offline');
       // The server keeps retrying the TCP device and does not tell trackers that it dropped.

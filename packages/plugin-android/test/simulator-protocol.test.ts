@@ -12,7 +12,7 @@ import { OutputUnmapper, rewriteCommand, sandboxPath } from '../src/simulator/an
 
 const CNXN = 0x4e584e43, OPEN = 0x4e45504f, OKAY = 0x59414b4f, CLSE = 0x45534c43, WRTE = 0x45545257;
 
-function frame(cmd: number, a0: number, a1: number, data = Buffer.alloc(0)): Buffer {
+function frame(cmd: number, a0: number, a1: number, data: Buffer = Buffer.alloc(0)): Buffer {
   const h = Buffer.alloc(24);
   h.writeUInt32LE(cmd, 0);
   h.writeUInt32LE(a0, 4);
@@ -28,7 +28,7 @@ interface Msg { cmd: number; a0: number; a1: number; data: Buffer }
 /** A minimal host side: collects decoded messages. */
 class RawHost {
   readonly msgs: Msg[] = [];
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   constructor(readonly sock: Socket) {
     sock.on('data', (c) => {
       this.buf = Buffer.concat([this.buf, c]);

@@ -214,3 +214,23 @@ exit 1
   }
   return s;
 }
+
+/**
+ * A replaying stand-in for a runner binary: records its arguments, appends logcat lines (`P\tTAG\tMSG` per line in
+ * `logcatFile`), waits `runMs`, prints `outFile` and exits with `exitCode`. Real captured output stays where it
+ * is (a test reads a fixture and hands it over); nothing of it is stored in the repository.
+ */
+export function replayScript(state: string, name: string, outFile: string, logcatFile: string, runMs: number, exitCode: number): string {
+  return `#!/bin/sh
+# gaugeNN ADB device simulator: replaying stand-in for ${name} (not the real tool)
+S=${q(state)}
+{ printf '%s' "$(date +%s%3N)"; printf '\\037%s' ${q(name)}; for a in "$@"; do printf '\\037%s' "$a"; done; printf '\\036\\n'; } >> "$S/events"
+tab=$(printf '\\t')
+while IFS="$tab" read -r p t m; do
+  [ -n "$t" ] && printf '%s %5d %5d %s %-8s: %s\\n' "$(date '+%m-%d %H:%M:%S.%3N')" $$ $$ "$p" "$t" "$m" >> "$S/logcat"
+done < ${q(logcatFile)}
+${runMs > 0 ? `sleep ${(runMs / 1000).toFixed(3)}` : ':'}
+cat ${q(outFile)}
+exit ${exitCode}
+`;
+}

@@ -7,15 +7,16 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { EventEmitter } from 'node:events';
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransportConnection, type DeviceStream } from './stream-mux.js';
 import { startShell, type SimCommand } from './shell-service.js';
+import { replayScript } from './shims.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
 import { startControlServer } from './control-server.js';
-import { LoadWatcher } from './load-watch.js';
+import { LoadWatcher, killTagged } from './phone-processes.js';
 import { SIM_PROFILES, coreCount, type SimBattery, type SimDeviceProfile } from './profiles.js';
 
 /** Options of {@link AdbDeviceSimulator.start}. */
@@ -56,6 +57,28 @@ export interface SimCurrentProfile {
   busyWhile: RegExp;
 }
 
+/** Heating under load, for {@link AdbDeviceSimulator.setThermalProfile}. */
+export interface SimThermalProfile {
+  busyWhile: RegExp;
+  riseCPerS: number;
+  coolCPerS: number;
+  /** Ceiling while busy (default 95 °C). */
+  maxC?: number;
+  /** Zones that react (index, type, type prefix or `all`, the default). */
+  zones?: number | string;
+}
+
+/** A replaying runner stand-in, for {@link AdbDeviceSimulator.installReplay}. */
+export interface SimReplay {
+  /** What it prints (stdout and stderr are one stream on the phone). */
+  output: string | Buffer;
+  /** How long a run takes before the output appears (ms). */
+  runMs?: number;
+  exitCode?: number;
+  /** Logcat lines it appends when it starts (e.g. tag `tflite`, the delegate lines). */
+  logcat?: { tag: string; message: string; priority?: 'V' | 'D' | 'I' | 'W' | 'E' | 'F' }[];
+}
+
 /** One call of a shim tool (getprop, taskset, input, …) as recorded by the sandbox. */
 export interface SimToolCall {
   at: number;
@@ -86,6 +109,8 @@ export class AdbDeviceSimulator extends EventEmitter {
   private powerBeforeUnplug: boolean | undefined;
   private coolTimer: NodeJS.Timeout | undefined;
   private loadWatch: LoadWatcher | undefined;
+  private thermalWatch: LoadWatcher | undefined;
+  private thermalTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly opts: AdbSimulatorOptions) {
     super();
@@ -194,6 +219,37 @@ export class AdbDeviceSimulator extends EventEmitter {
     this.coolTimer = undefined;
   }
 
+  /**
+   * Let the phone warm up under load and cool when idle: while a process matching `busyWhile` runs, the zones
+   * (default: all) rise by `riseCPerS` up to `maxC`; otherwise they fall by `coolCPerS` towards their resting
+   * temperatures. `undefined` stops it (temperatures stay where they are).
+   */
+  setThermalProfile(profile: SimThermalProfile | undefined): void {
+    this.thermalWatch?.stop();
+    this.thermalWatch = undefined;
+    if (this.thermalTimer) clearInterval(this.thermalTimer);
+    this.thermalTimer = undefined;
+    if (!profile) return;
+    this.stopCooling();
+    const watch = new LoadWatcher(`GAUGENN_SIM_ID=${this.simId}\0`, profile.busyWhile, () => {});
+    watch.start();
+    this.thermalWatch = watch;
+    const zones = this.zoneIndexes(profile.zones ?? 'all');
+    let last = Date.now();
+    this.thermalTimer = setInterval(() => {
+      const now = Date.now();
+      const dt = (now - last) / 1000;
+      last = now;
+      for (const i of zones) {
+        const t = this.sandbox.zoneTemp(i);
+        const rest = this.profile.thermal[i]!.tempC;
+        const next = watch.isBusy ? Math.min(profile.maxC ?? 95, t + profile.riseCPerS * dt) : Math.max(rest, t - profile.coolCPerS * dt);
+        if (next !== t) this.sandbox.setZoneTemp(i, next);
+      }
+    }, 100);
+    this.thermalTimer.unref();
+  }
+
   /** Set `scaling_cur_freq` (kHz) of one CPU or all of them, e.g. to show a throttled phone. */
   setCpuFreq(cpu: number | 'all', kHz: number): void {
     const n = coreCount(this.profile);
@@ -262,6 +318,22 @@ export class AdbDeviceSimulator extends EventEmitter {
     return androidPath;
   }
 
+  /**
+   * Install a replaying stand-in for a runner (e.g. `benchmark_model` printing a captured output): each run is
+   * recorded (`toolCalls(basename)`, arguments with Android paths), appends `logcat` lines, takes `runMs`, prints
+   * `output` and exits with `exitCode`. Returns the Android path.
+   */
+  installReplay(pathOrName: string, replay: SimReplay): string {
+    const androidPath = pathOrName.includes('/') ? pathOrName : `/system/bin/${pathOrName}`;
+    const name = androidPath.slice(androidPath.lastIndexOf('/') + 1);
+    const key = `replays/${androidPath.replace(/[^\w.-]+/g, '_')}`;
+    this.sandbox.write('state', `${key}.out`, replay.output);
+    const lines = (replay.logcat ?? []).map((l) => `${l.priority ?? 'I'}\t${l.tag}\t${l.message.replace(/[\t\n]/g, ' ')}\n`).join('');
+    this.sandbox.write('state', `${key}.logcat`, lines);
+    const script = replayScript(this.sandbox.state, name, join(this.sandbox.state, `${key}.out`), join(this.sandbox.state, `${key}.logcat`), replay.runMs ?? 0, replay.exitCode ?? 0);
+    return this.installTool(androidPath, script);
+  }
+
   /** Set a system property as `setprop` would (also `ro.*`). */
   setProp(key: string, value: string): void {
     const lines = this.sandbox.read('state', 'props').split('\n').filter((l) => l && !l.startsWith(`${key}=`));
@@ -279,12 +351,14 @@ export class AdbDeviceSimulator extends EventEmitter {
   /** Calls of the shim tools so far (getprop, taskset with its mask, input keyevent, svc, settings, logcat, …). */
   toolCalls(tool?: string): SimToolCall[] {
     const raw = readFileSync(join(this.sandbox.state, 'events'), 'utf8');
+    const root = this.sandbox.root;
     return raw
       .split('\x1e\n')
       .filter(Boolean)
       .map((r) => {
         const [at, t, ...args] = r.split('\x1f');
-        return { at: Number(at), tool: t ?? '', args };
+        // Arguments reached the tool with sandbox paths: show them as the phone's.
+        return { at: Number(at), tool: t ?? '', args: args.map((a) => a.split(`${root}/`).join('/')) };
       })
       .filter((c) => !tool || c.tool === tool);
   }
@@ -330,13 +404,14 @@ export class AdbDeviceSimulator extends EventEmitter {
     this.closed = true;
     this.stopCooling();
     this.loadWatch?.stop();
+    this.setThermalProfile(undefined);
     const control = this.control;
     if (control) {
       control.closeAllConnections();
       await new Promise<void>((res) => control.close(() => res()));
     }
     await this.unplug({ keepPower: true });
-    killTagged(this.simId);
+    killTagged(`GAUGENN_SIM_ID=${this.simId}\0`);
     if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });
   }
 
@@ -410,31 +485,12 @@ export class AdbDeviceSimulator extends EventEmitter {
         this.emit('command', cmd);
       },
       ended: (cmd: SimCommand) => {
-        if ((cmd as SimCommand & { busy?: boolean }).busy) {
-          this.busy--;
-          this.applyCurrent();
-        }
+        if ((cmd as SimCommand & { busy?: boolean }).busy) this.busy--;
+        this.loadWatch?.refresh();
+        this.thermalWatch?.refresh();
+        if (this.currentProfile) this.applyCurrent();
         this.emit('commandEnd', cmd);
       },
     };
-  }
-}
-
-/** Kill every host process whose environment carries this simulator's id (Linux /proc; elsewhere a no-op). */
-function killTagged(simId: string): void {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return;
-  }
-  const tag = `GAUGENN_SIM_ID=${simId}\0`;
-  for (const pid of pids) {
-    if (Number(pid) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(tag)) process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // gone, or not ours
-    }
   }
 }

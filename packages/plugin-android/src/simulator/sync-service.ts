@@ -199,6 +199,8 @@ async function receiveInto(stream: DeviceStream, reader: ByteReader, ctx: SyncCo
   let error: string | undefined;
   let handle: fsp.FileHandle | undefined;
   try {
+    // open(2) of "dir/" fails with EISDIR on the phone too; don't quietly create "dir" as a file.
+    if (androidPath.endsWith('/')) throw Object.assign(new Error('Is a directory'), { code: 'EISDIR' });
     await fsp.mkdir(dirname(file), { recursive: true });
     if (!isLink) handle = await fsp.open(`${file}.sync-tmp`, 'w', mode & 0o7777);
   } catch (err) {

@@ -1,9 +1,34 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/**
+ * The host processes that belong to a simulated phone: every shell command of a simulator runs with
+ * `GAUGENN_SIM_ID=<id>` in its environment, and so do its children, detached ones included. Linux /proc only;
+ * elsewhere nothing is found.
+ */
+
+/** Kill every host process whose environment carries this tag (`GAUGENN_SIM_ID=<id>\0`). */
+export function killTagged(tag: string): void {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(tag)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone, or not ours
+    }
+  }
+}
+
 /**
  * Is the simulated phone busy? A process of this simulator (tagged by `GAUGENN_SIM_ID` in its environment) whose
  * command line matches a pattern. Polling /proc catches detached jobs too (`nohup … &` in unplugged mode), which
  * outlive the shell command that started them. Linux only; elsewhere it never reports busy.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 
 export class LoadWatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -27,6 +52,11 @@ export class LoadWatcher {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Look again now (a command just ended: don't wait for the next tick to see it gone). */
+  refresh(): void {
+    this.poll();
   }
 
   get isBusy(): boolean {
