@@ -62,6 +62,37 @@ describe('exec over the legacy shell service', () => {
     expect((await t.exec('printf', ['no newline'])).stdout).toBe('no newline');
   });
 
+  it('commands running at once, on one device and on two, each get their own output and exit code', async () => {
+    const other = await AdbDeviceSimulator.start({ profile: 'sm7125' });
+    try {
+      const { gauge } = await gaugeWithAndroid();
+      const [d2] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: other.address })) as AdbDevice[];
+      const runs = Array.from({ length: 12 }, (_, i) => (i % 2 ? d2! : device).transport.exec('sh', ['-c', `sleep 0.${(i * 7) % 5}; echo run${i}; exit ${i}`]));
+      const results = await Promise.all(runs);
+      expect(results.map((r) => r.exitCode)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 12 }, (_, i) => `run${i}\n`));
+    } finally {
+      await adb.adb(['disconnect', other.address]);
+      await other.close();
+    }
+  });
+
+  it('a command line longer than an old device takes in one message still runs (through a pushed script)', async () => {
+    const old = await AdbDeviceSimulator.start({ profile: 'sm7125', maxPayload: 4096 });
+    try {
+      const { gauge } = await gaugeWithAndroid();
+      const [d] = (await gauge.devices({ kind: 'adb', server: adb.address, serial: old.address })) as AdbDevice[];
+      const long = Array.from({ length: 400 }, (_, i) => `--flag_${i}=value'${i}`);
+      const r = await d!.transport.exec('printf', ['%s\n', ...long], { env: { K: 'v' } });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe(long.map((a) => `${a}\n`).join(''));
+      expect((await d!.transport.exec('sh', ['-c', `ls -a ${await d!.transport.workDir()} | grep -c '^.cmd-' || true`])).stdout.trim()).toBe('0');
+    } finally {
+      await adb.adb(['disconnect', old.address]);
+      await old.close();
+    }
+  });
+
   it('a device unplugged mid-command is DEVICE_LOST, never a truncated success', async () => {
     const sim2 = await AdbDeviceSimulator.start({ profile: 'sm7125' });
     try {

@@ -69,12 +69,13 @@ describe('android-manifest scanner', () => {
 describe('android plugin', () => {
   it('registers the manifest scanner and takes extra code signatures from its options', async () => {
     expect(plugin.name).toBe('android');
-    expect(Object.keys((plugin.configSchema as { properties: object }).properties)).toEqual(['codeSignatures']);
+    expect(Object.keys((plugin.configSchema as { properties: object }).properties)).toEqual(['codeSignatures', 'startAdbServer', 'adbPath']);
     const gauge = new Gauge({} as GaugeConfig);
     // Stands for a study's own addition to the cloud API catalogue, given in gaugenn.config.
     const extra = { id: 'cloud.example.vision', kind: 'cloud' as const, service: 'Example Vision', classes: ['com.example.vision.*'] };
     await plugin.apply(gauge, { codeSignatures: [extra] });
     expect(gauge.scanners).toContain(manifestScanner);
     expect(gauge.codeSignatures).toContainEqual(extra);
+    expect(gauge.handled('device')).toEqual(['adb', 'stf']);
   });
 });

@@ -4,7 +4,6 @@
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGaugeError } from '@gaugenn/core';
 import { AdbDeviceSimulator, type AdbDevice } from '../src/index.js';
@@ -95,8 +94,8 @@ describe('stf devices (STF API stand-in, simulated phones)', () => {
     expect(c.message).not.toContain('"token":"x"');
   });
 
-  it('reservations still held when the process exits are released', async () => {
-    // A child node process reserves through the built plugin and exits without calling release().
+  it.each(['exit', 'SIGTERM'])('reservations still held when the process ends (%s) are released', async (how) => {
+    // A child node process reserves through the built plugin and ends without calling release().
     const pkg = join(import.meta.dirname, '..');
     const script = `
       const { Gauge, defaultConfig } = await import('@gaugenn/core');
@@ -105,10 +104,15 @@ describe('stf devices (STF API stand-in, simulated phones)', () => {
       await plugin.apply(g, { startAdbServer: false });
       const ds = await g.devices({ kind: 'stf', url: ${JSON.stringify(stf.url)}, token: ${JSON.stringify(stf.token)}, serials: ['R5CT10AAAAA'], server: ${JSON.stringify(adb.address)} });
       console.log(ds.map((d) => d.id).join(','));
-      process.exit(0);`;
+      if (${JSON.stringify(how)} === 'exit') process.exit(0);
+      else { process.kill(process.pid, 'SIGTERM'); setInterval(() => {}, 1000); }`;
     stf.calls.length = 0;
-    const r = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: pkg, timeout: 60_000 });
+    const r = await new Promise<{ stdout: string; signal: string | null; code: number | null }>((resolve) => {
+      const c = execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: pkg, timeout: 60_000 }, (_e, stdout) => resolve({ stdout, signal: c.signalCode, code: c.exitCode }));
+    });
     expect(r.stdout.trim()).toBe('R5CT10AAAAA');
+    if (how === 'SIGTERM') expect(r.signal).toBe('SIGTERM');
+    else expect(r.code).toBe(0);
     expect(stf.calls).toContain('DELETE /api/v1/user/devices/R5CT10AAAAA/remoteConnect');
     expect(stf.calls).toContain('DELETE /api/v1/user/devices/R5CT10AAAAA');
     expect(stf.owned.size).toBe(0);

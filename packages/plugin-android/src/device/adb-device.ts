@@ -72,8 +72,8 @@ function adbDevice(server: AdbServer, t: AdbTransport, info: DeviceInfo, o: AdbD
 
 /**
  * Wait until the server lists `serial` as `device` again, through adbkit's device tracker (and one listing for
- * the devices already there). A network serial is re-`adb connect`ed every two seconds, as adb does not always
- * reconnect it by itself; a tracker that breaks (adb server restarted) is opened again.
+ * the devices already there). A network serial is re-`adb connect`ed every second, as adb does not always
+ * reconnect it soon by itself; a tracker that breaks (adb server restarted) is opened again.
  */
 export function waitForDevice(server: AdbServer, serial: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
@@ -99,7 +99,7 @@ export function waitForDevice(server: AdbServer, serial: string, timeoutMs: numb
       if (done) return;
       try {
         const tr = await server.client.trackDevices();
-        if (done) { tr.end(); return; }
+        if (done) { setImmediate(() => tr.end()); return; }
         tracker = tr;
         tr.on('add', seen);
         tr.on('change', seen);

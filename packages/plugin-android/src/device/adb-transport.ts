@@ -18,6 +18,13 @@ export const DEVICE_ROOT = '/data/local/tmp/gaugenn';
 export const CACHE_ROOT = `${DEVICE_ROOT}/by-hash`;
 /** Input larger than this goes to the command through a pushed file rather than inline in the command line. */
 const INLINE_INPUT_MAX = 2048;
+/**
+ * Longest command line sent as the `shell:` request itself. Devices before Android 7 take 4 KiB messages, and a
+ * longer request to such a device drops the link (with the simulator set to 4 KiB, a 5 KB request cut the stream
+ * and a 20 KB one left the Debian adb 1.0.41 server not answering); longer lines are pushed as a script and run
+ * from there.
+ */
+const LONG_LINE = 3072;
 
 type Sync = Awaited<ReturnType<ReturnType<AdbServer['device']>['syncService']>>;
 
@@ -58,9 +65,17 @@ export class AdbTransport implements Transport {
     return adbFault(e, { server: this.server.address, serial: this.serial, phase: 'command', what });
   }
 
-  /** Run a sh command line with its exit code recovered (the building block of every other call). */
-  shell(line: string, o: { timeoutMs?: number; signal?: AbortSignal; what?: string } = {}): Promise<MarkedRun> {
+  /**
+   * Run a sh command line with its exit code recovered (the building block of every other call). A line longer
+   * than a service request may safely be goes to the device as a script file first (see LONG_LINE).
+   */
+  async shell(line: string, o: { timeoutMs?: number; signal?: AbortSignal; what?: string } = {}): Promise<MarkedRun> {
     const what = o.what ?? `\`${line.length > 60 ? `${line.slice(0, 57)}...` : line}\` on ${this.serial}`;
+    if (Buffer.byteLength(line) > LONG_LINE) {
+      const script = `${await this.workDir()}/.cmd-${randomBytes(6).toString('hex')}.sh`;
+      await this.pushBuffer(Buffer.from(`${line}\n`), script, 0o600);
+      line = `sh ${quote(script)}; r=$?; rm -f ${quote(script)}; (exit $r)`;
+    }
     const dc = this.server.device(this.serial);
     return markedShell(line, {
       timeoutMs: o.timeoutMs,
@@ -87,6 +102,12 @@ export class AdbTransport implements Transport {
     return r.output;
   }
 
+  /**
+   * Run a program on the device. Arguments, cwd and env are quoted for sh; stdin is /dev/null unless `input` is
+   * given. The legacy shell service merges the streams, so `stdout` holds both in the device's order and `stderr`
+   * is empty. A timeout gives `timedOut: true` (exit code -1) after killing the command on the device; an abort is
+   * INTERRUPTED; a device that goes away is DEVICE_LOST.
+   */
   async exec(command: string, args: string[], o: ExecOptions = {}): Promise<ExecResult> {
     let stdin = ' < /dev/null';
     let inputFile: string | undefined;

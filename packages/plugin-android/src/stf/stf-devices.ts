@@ -34,6 +34,14 @@ export class StfReservations {
     if (!this.hooked) {
       this.hooked = true;
       process.once('exit', () => this.releaseAtExit());
+      // A signal nobody handles ends node without 'exit': release, then die of the signal as node would have.
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+        const onSignal = () => {
+          this.releaseAtExit();
+          if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+        };
+        process.once(sig, onSignal);
+      }
     }
   }
 
