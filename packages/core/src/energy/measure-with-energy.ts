@@ -73,7 +73,7 @@ export async function measureWithEnergy(
   const specs = (gauge.config.energy ?? []).map((spec, i) => ({ spec, i })).filter(({ spec }) => applies(spec, device));
   if (specs.length === 0) return { result: await run(), energy: [] };
 
-  const live: { spec: EnergySourceSpec; i: number; source: EnergySource; rec: EnergyRecording & { markers?: unknown } }[] = [];
+  const live: { spec: EnergySourceSpec; i: number; source: EnergySource; rec: EnergyRecording }[] = [];
   const byIndex = new Map<number, EnergyOutcome>();
   for (const { spec, i } of specs) {
     let source: EnergySource | undefined;
@@ -82,7 +82,7 @@ export async function measureWithEnergy(
       live.push({ spec, i, source, rec: await source.start() });
     } catch (e) {
       if (source) forget(gauge, i, device);
-      const o = failure(spec.source, source?.coarse ?? spec.source === 'android-battery', e, 'ENERGY_SOURCE_UNAVAILABLE');
+      const o = failure(spec.source, source?.coarse ?? false, e, 'ENERGY_SOURCE_UNAVAILABLE');
       byIndex.set(i, o);
       gauge.log('warn', `energy source ${spec.source} on ${device.id}: ${o.error!.message}`);
     }
