@@ -91,7 +91,7 @@ describe('RAPL through powercap', () => {
         await sleep(5);
       }
     })();
-    await sleep(400);
+    await sleep(700);
     const trace = await rec.stop();
     stop = true;
     await writer;
@@ -99,8 +99,9 @@ describe('RAPL through powercap', () => {
     expect(n).toBeGreaterThan(5);
     let e = 0;
     for (let i = 1; i < n; i++) e += trace.powerW[i]! * (trace.tS![i]! - trace.tS![i - 1]!);
-    expect(e / (trace.tS![n - 1]! - trace.tS![0]!)).toBeGreaterThan(1.6);
-    expect(e / (trace.tS![n - 1]! - trace.tS![0]!)).toBeLessThan(2.4);
+    // 2 W within the lag of the test's own writer (it rewrites the counter every few ms on a loaded host).
+    expect(e / (trace.tS![n - 1]! - trace.tS![0]!)).toBeGreaterThan(1.5);
+    expect(e / (trace.tS![n - 1]! - trace.tS![0]!)).toBeLessThan(2.5);
     expect(Math.min(...trace.powerW)).toBeGreaterThan(0); // the wrap is not read as a negative step
   });
 
