@@ -99,10 +99,11 @@ describe('RAPL through powercap', () => {
     expect(n).toBeGreaterThan(5);
     let e = 0;
     for (let i = 1; i < n; i++) e += trace.powerW[i]! * (trace.tS![i]! - trace.tS![i - 1]!);
-    // 2 W within the lag of the test's own writer (it rewrites the counter every few ms on a loaded host).
-    expect(e / (trace.tS![n - 1]! - trace.tS![0]!)).toBeGreaterThan(1.5);
-    expect(e / (trace.tS![n - 1]! - trace.tS![0]!)).toBeLessThan(2.5);
-    expect(Math.min(...trace.powerW)).toBeGreaterThan(0); // the wrap is not read as a negative step
+    // 2 W, within the lag of the test's own writer (it rewrites the counter every few ms on a loaded host). A wrap
+    // read as a plain difference would be a step of about −0.9 J, i.e. tens of negative watts.
+    expect(e / (trace.tS![n - 1]! - trace.tS![0]!)).toBeGreaterThan(1.0);
+    expect(e / (trace.tS![n - 1]! - trace.tS![0]!)).toBeLessThan(3.0);
+    expect(Math.min(...trace.powerW)).toBeGreaterThanOrEqual(0); // the wrap is not read as a negative step
   });
 
   const root = process.getuid?.() === 0;
