@@ -1,5 +1,5 @@
 import {
-  analyzeStoredModel, benchJSON, extractApps, planBench, readReportData, renderReport, runBench, withProgress,
+  analyzeStoredModel, benchJSON, extractApps, planBench, runBench, withProgress, writeReport,
   type AppRef, type BenchPlan, type Gauge, type Store,
 } from '@gaugenn/core';
 
@@ -21,7 +21,7 @@ export interface PipelineSummary {
  * what is done).
  */
 export async function runPipeline(gauge: Gauge, store: Store, apps: AppRef[], quiet: boolean, title: string): Promise<PipelineSummary> {
-  const ctx = { plan: undefined as BenchPlan | undefined, report: { htmlPath: '', csvPaths: [] as string[] }, analysed: 0, failed: 0 };
+  const ctx = { plan: undefined as BenchPlan | undefined, report: { html: '', csv: [] as string[] }, analysed: 0, failed: 0 };
   await withProgress(
     [
       { title: `Extract: ${apps.length} app(s)`, task: async (_c, task) => {
@@ -43,7 +43,8 @@ export async function runPipeline(gauge: Gauge, store: Store, apps: AppRef[], qu
         task.title = `Bench: ${c.plan.pending.length} job(s) on ${c.plan.devices.map((d) => d.id).join(', ')}`;
       } },
       { title: 'Report', task: async (c) => {
-        c.report = await renderReport(await readReportData(gauge, store, gauge.config.reportDir, title), gauge.config.reportDir);
+        const r = await writeReport(gauge, store, gauge.config.reportDir, title);
+        c.report = { html: r.html ?? '', csv: r.outputs.filter((o) => o.kind === 'csv').map((o) => o.path) };
       } },
     ],
     quiet,
@@ -57,7 +58,7 @@ export async function runPipeline(gauge: Gauge, store: Store, apps: AppRef[], qu
     analysisFailures: store.models().filter((m) => m.analysisError).length,
     jobs: { done: jobs.filter((j) => j.status === 'done').length, failed: jobs.filter((j) => j.status === 'failed').length, pending: jobs.filter((j) => j.status === 'pending').length },
     store: store.path,
-    report: ctx.report.htmlPath,
-    csv: ctx.report.csvPaths,
+    report: ctx.report.html,
+    csv: ctx.report.csv,
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gaugenn } from './cli.js';
 
-const COMMANDS = ['extract', 'analyze', 'devices', 'bench', 'report', 'run', 'demo', 'setup', 'plugins'];
+const COMMANDS = ['extract', 'analyze', 'devices', 'bench', 'report', 'lineage', 'diff', 'run', 'demo', 'setup', 'plugins'];
 
 describe('gaugenn CLI basics', () => {
   it('--help lists every command', async () => {

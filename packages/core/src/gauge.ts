@@ -8,6 +8,7 @@ import type { ModelFile, ModelGraph } from './ir/model-graph.js';
 import type { GaugeConfig } from './config/schema.js';
 import type { EnergySource, EnergySourceRequest, EnergySourceSpec } from './energy/types.js';
 import type { FetchContext, FetchReport } from './fetch/types.js';
+import type { Store } from './store/store.js';
 
 /** A source spec from config: `{ type: 'dir', path: 'apps/' }`. */
 export interface SourceSpec {
@@ -37,12 +38,33 @@ export interface MeasureEvent {
   error?: string;
 }
 
-/** What report plugins receive: the store path and a way to add sections to the HTML report. */
+/** A section a report plugin adds to the HTML report; `html` is inserted as given (plugins are trusted, data is not). */
+export interface ReportSection {
+  id: string;
+  title: string;
+  html: string;
+}
+
+/**
+ * What report plugins receive. Taps at the default stage add sections; a renderer taps at stage
+ * {@link REPORT_RENDER_STAGE} or later, so it sees every section, and records each file it writes with `addOutput`.
+ */
 export interface ReportContext {
+  /** The open store: reports are pure functions of it. */
+  store: Store;
   storePath: string;
   outDir: string;
-  addSection(section: { id: string; title: string; html: string }): void;
+  title: string;
+  addSection(section: ReportSection): void;
+  /** Sections added so far, in order. */
+  readonly sections: readonly ReportSection[];
+  /** Record a file written into `outDir` (`kind` e.g. `html`, `csv`, `json`, `svg`). */
+  addOutput(kind: string, path: string): void;
+  readonly outputs: readonly { kind: string; path: string }[];
 }
+
+/** Tapable stage at which report renderers tap the `report` hook: after every plugin that only adds sections. */
+export const REPORT_RENDER_STAGE = 100;
 
 function makeHooks() {
   return Object.freeze({
@@ -226,6 +248,10 @@ export class Gauge {
     const hook = this.hooks.source.get(spec.type);
     const apps = hook && hook.isUsed() ? await hook.promise(spec) : undefined;
     if (!apps) throw new GaugeError('NO_HANDLER', `No plugin provides sources of type "${spec.type}".`, { hook: 'source' });
-    return apps;
+    // `snapshot` and `category` may sit on any source spec: every app it lists belongs to them unless the source
+    // knew better (a store listing names each app's category).
+    const snapshot = typeof spec.snapshot === 'string' ? spec.snapshot : undefined;
+    const category = typeof spec.category === 'string' ? spec.category : undefined;
+    return apps.map((a) => ({ ...a, ...(snapshot && !a.snapshot ? { snapshot } : {}), ...(category && !a.category ? { category } : {}) }));
   }
 }

@@ -2,13 +2,14 @@ import { Flags } from '@oclif/core';
 import { GaugeError, hostPython, pythonHas, setupHostPython } from '@gaugenn/core';
 import { join, resolve } from 'node:path';
 import { BaseCommand } from '../base-command.js';
-import { buildDemoCorpus, DEMO_PACKAGES } from '../demo/corpus.js';
+import { buildDemoCorpus, demoSources, DEMO_PACKAGES } from '../demo/corpus.js';
 import { runPipeline } from '../pipeline.js';
 
 export default class Demo extends BaseCommand<typeof Demo> {
-  static override summary = 'Build a demo corpus of real APKs with real TFLite models, then extract, analyze, bench (host, cpu) and report.';
+  static override summary = 'Build a demo corpus of real APKs with real TFLite models in two snapshots, then extract, analyze, bench (host, cpu) and report.';
   static override description = `The corpus is built from the production models that the @mediapipe/* npm packages ship, packed
-as APKs with binary manifests, plus a real no-ML APK as a control. Everything lands in --dir: apps/, gaugenn.db, report/.
+as APKs with binary manifests, plus a real no-ML APK as a control, in two snapshots (2025-06, 2026-06: apps added,
+removed, updated with a fine-tuned model, and kept). Everything lands in --dir: apps/, gaugenn.db, report/.
 If the host lacks the runtimes (LiteRT, ncnn, OpenCV), gaugeNN's venv is made first (\`gaugenn setup\`).`;
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --dir /tmp/demo --runs 50'];
   static override flags = {
@@ -40,7 +41,12 @@ If the host lacks the runtimes (LiteRT, ncnn, OpenCV), gaugeNN's venv is made fi
     const { rm } = await import('node:fs/promises');
     for (const f of ['gaugenn.db', 'gaugenn.db-wal', 'gaugenn.db-shm']) await rm(join(dir, f), { force: true });
     const store = this.openStore(gauge);
-    const refs = await gauge.source({ type: 'dir', path: join(dir, 'apps') });
+    // Two snapshots a year apart: most package files are in both (one extraction, an app of each snapshot).
+    const byFile = new Map(apps.map((a) => [a.file, a]));
+    const refs = [];
+    for (const s of demoSources(join(dir, 'apps'))) {
+      for (const r of await gauge.source(s)) refs.push({ ...r, category: byFile.get(r.files[0]!)?.category });
+    }
     const summary = await runPipeline(gauge, store, refs, this.quiet, 'gaugeNN demo: MediaPipe models on the host');
     if (!this.jsonEnabled()) {
       this.log(`\n${summary.apps} apps, ${summary.models} unique models, ${summary.analysed} analysed, ${summary.jobs.done} measured, ${summary.jobs.failed} failed.`);

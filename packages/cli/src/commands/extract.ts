@@ -12,6 +12,8 @@ A broken archive is recorded with typed errors and the other apps go on.`;
   static override strict = false;
   static override args = { paths: Args.string({ description: 'app packages or directories of them', required: true }) };
   static override flags = {
+    snapshot: Flags.string({ char: 's', description: 'snapshot these apps belong to (e.g. 2025-06); an app seen in two snapshots is an app of each' }),
+    category: Flags.string({ description: 'app category for these apps (e.g. photography)' }),
     'dir-as-app': Flags.boolean({ description: 'treat each directory argument as ONE app whose files are its entries (an unpacked app, a folder of model files, an npm package)' }),
   };
 
@@ -22,12 +24,14 @@ A broken archive is recorded with typed errors and the other apps go on.`;
     const paths = argv as string[];
     const { statSync } = await import('node:fs');
     const isDir = (p: string) => { try { return statSync(p).isDirectory(); } catch { return false; } };
-    const apps = this.flags['dir-as-app']
+    const listed = this.flags['dir-as-app']
       ? [
           ...(paths.some(isDir) ? await gauge.source({ type: 'pkgdir', paths: paths.filter(isDir) }) : []),
           ...(paths.some((p) => !isDir(p)) ? await gauge.source({ type: 'files', paths: paths.filter((p) => !isDir(p)) }) : []),
         ]
       : await gauge.source({ type: 'files', paths });
+    const { snapshot, category } = this.flags;
+    const apps = listed.map((a) => ({ ...a, ...(snapshot ? { snapshot } : {}), ...(category ? { category } : {}) }));
     const ctx = { done: [] as ExtractedApp[] };
     await withProgress(
       [{ title: `Extracting ${apps.length} app(s)`, task: async (c, task) => {
@@ -38,7 +42,7 @@ A broken archive is recorded with typed errors and the other apps go on.`;
     );
     const json = ctx.done.map(extractedAppJSON);
     if (!this.jsonEnabled()) {
-      this.log(table(['app', 'package', 'models', 'frameworks', 'errors'], json.map((a) => [a.file, a.package ?? '-', a.models.length, a.frameworks.join(',') || '-', a.errors.map((e) => e.code).join(',') || '-'])));
+      this.log(table(['app', 'package', 'snapshot', 'models', 'frameworks', 'errors'], json.map((a) => [a.file, a.package ?? '-', a.snapshot ?? '-', a.models.length, a.frameworks.join(',') || '-', a.errors.map((e) => e.code).join(',') || '-'])));
       this.log(`\nStore: ${store.path}`);
     }
     return json;

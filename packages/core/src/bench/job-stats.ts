@@ -3,7 +3,7 @@
  * runtime's own aggregates when that is all it printed. Milliseconds; null where unknown, never guessed.
  */
 import type { AggregateStats } from '../device/types.js';
-import { quantileSorted } from '../report/stats.js';
+import { quantileSorted } from '../stats/latency-stats.js';
 
 export type JobStats = AggregateStats;
 

@@ -17,7 +17,15 @@ export function coreSchema(pluginSchemas: Record<string, Record<string, unknown>
       plugins: { type: 'object', additionalProperties: false, properties: pluginProps },
       sources: {
         type: 'array',
-        items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } },
+        items: {
+          type: 'object',
+          required: ['type'],
+          properties: {
+            type: { type: 'string' },
+            snapshot: { type: 'string', minLength: 1, description: 'snapshot every app of this source belongs to (e.g. 2025-06)' },
+            category: { type: 'string', minLength: 1, description: 'app category for every app of this source, unless the source names one' },
+          },
+        },
       },
       devices: {
         type: 'array',

@@ -4,7 +4,7 @@ import { sleep } from '../bench/sleep.js';
 import type { Device, DeviceSpec, HygieneRequest } from '../device/types.js';
 import { GaugeError } from '../errors/gauge-error.js';
 import type { Gauge } from '../gauge.js';
-import { summarise } from '../report/stats.js';
+import { summarise } from '../stats/latency-stats.js';
 import type { JobRow, Store } from '../store/store.js';
 import type { EnergyOutcome } from '../energy/types.js';
 import { closeEnergySources } from '../energy/measure-with-energy.js';

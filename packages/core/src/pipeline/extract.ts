@@ -10,6 +10,7 @@ import { extractApp } from '../extract/walker.js';
 import { emptyApp, extractInWorkers } from '../extract/worker-pool.js';
 import type { Gauge } from '../gauge.js';
 import type { Store } from '../store/store.js';
+import { appFingerprint, reusableExtraction } from '../store/queries/extraction-reuse.js';
 
 export { setGaugeRecipe, gaugeRecipe, gaugeFromRecipe, type GaugeRecipe } from '../extract/gauge-recipe.js';
 export { extractInWorkers, type WorkerPoolOptions, type WorkerPoolStats } from '../extract/worker-pool.js';
@@ -33,6 +34,8 @@ export interface ExtractAppsOptions {
   locate?: Partial<LocateOptions>;
   /** Called with the pool's figures when workers were used. */
   onPoolStats?: (s: { maxRss: number; workers: number }) => void;
+  /** Re-walk package files even when the same unchanged file was extracted for another snapshot. Default false. */
+  noReuse?: boolean;
 }
 
 /**
@@ -51,14 +54,33 @@ export async function extractApps(
 ): Promise<ExtractedApp[]> {
   const cache = modelCacheDir(gauge, store.path);
   await mkdir(cache, { recursive: true });
-  const work = await mkdtemp(join(tmpdir(), 'gaugenn-extract-'));
   const out: ExtractedApp[] = [];
+  // A package file already extracted for another snapshot, unchanged since, is recorded as an app of this
+  // snapshot from the stored extraction (membership is per snapshot; the walk is not repeated). These are
+  // recorded first, then the apps that need a walk, each group in input order.
+  if (!options.noReuse) {
+    const rest: AppRef[] = [];
+    for (const app of apps) {
+      const fp = appFingerprint(app);
+      const x = app.snapshot ? reusableExtraction(store, app, fp) : undefined;
+      if (!x) { rest.push(app); continue; }
+      store.saveApp(x, fp);
+      out.push(x);
+      onApp?.(x, out.length - 1);
+    }
+    if (rest.length < apps.length) {
+      const offset = out.length;
+      const more = await extractApps(gauge, store, rest, onApp && ((x, i) => onApp(x, i + offset)), signal, { ...options, noReuse: true });
+      return [...out, ...more];
+    }
+  }
+  const work = await mkdtemp(join(tmpdir(), 'gaugenn-extract-'));
   const recipe = options.recipe ?? gaugeRecipe(gauge);
   const locate = { searchLibraries: gauge.config.extract?.searchLibraries ?? false, ...options.locate };
   const workers = Math.min(apps.length, options.workers ?? gauge.config.extract?.workers ?? (recipe ? (recipe.workers ?? availableParallelism()) : 1));
   const record = async (x: ExtractedApp, i: number) => {
     await gauge.hooks.extract.promise(x);
-    store.saveApp(x);
+    store.saveApp(x, appFingerprint(x.app));
     out.push(x);
     onApp?.(x, i);
   };
@@ -91,6 +113,8 @@ export async function extractApps(
 export function extractedAppJSON(x: ExtractedApp) {
   return {
     file: x.app.files[0] ?? x.app.id,
+    snapshot: x.app.snapshot ?? null,
+    category: x.app.category ?? null,
     package: x.meta.package ?? x.app.package ?? null,
     versionCode: x.meta.versionCode ?? null,
     versionName: x.meta.versionName ?? null,

@@ -143,7 +143,39 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX jobs_status ON jobs(status);
   CREATE INDEX jobs_device ON jobs(device_id, status);
   `,
-  // 3: energy per job and source. The trace itself is kept (power as a float32 blob, times implicit from the rate
+  // 3: snapshot membership. The same package file seen in two snapshots is an app of each, so an app row is unique
+  // per (app_key, snapshot) instead of per app_key; '' stands for "no snapshot" (SQLite's UNIQUE lets NULLs repeat).
+  // `fingerprint` (sizes and mtimes of the package files) lets a second snapshot reuse an unchanged extraction.
+  `
+  CREATE TABLE apps_v3 (
+    id INTEGER PRIMARY KEY,
+    app_key TEXT NOT NULL,
+    file TEXT NOT NULL,
+    files TEXT NOT NULL,
+    source TEXT NOT NULL,
+    snapshot TEXT NOT NULL DEFAULT '', category TEXT,
+    package TEXT, version_code INTEGER, version_name TEXT, min_sdk INTEGER, target_sdk INTEGER, label TEXT,
+    frameworks TEXT NOT NULL DEFAULT '[]',
+    native_libs TEXT NOT NULL DEFAULT '[]',
+    code_findings TEXT NOT NULL DEFAULT '[]',
+    cloud_apis TEXT NOT NULL DEFAULT '[]',
+    suspected_encrypted TEXT NOT NULL DEFAULT '[]',
+    errors TEXT NOT NULL DEFAULT '[]',
+    stats TEXT NOT NULL DEFAULT '{}',
+    extracted_at TEXT NOT NULL,
+    fingerprint TEXT,
+    UNIQUE (app_key, snapshot)
+  );
+  INSERT INTO apps_v3 (id, app_key, file, files, source, snapshot, category, package, version_code, version_name, min_sdk, target_sdk, label,
+      frameworks, native_libs, code_findings, cloud_apis, suspected_encrypted, errors, stats, extracted_at)
+    SELECT id, app_key, file, files, source, COALESCE(snapshot, ''), category, package, version_code, version_name, min_sdk, target_sdk, label,
+      frameworks, native_libs, code_findings, cloud_apis, suspected_encrypted, errors, stats, extracted_at FROM apps;
+  DROP TABLE apps;
+  ALTER TABLE apps_v3 RENAME TO apps;
+  CREATE INDEX apps_package ON apps(package, snapshot);
+  INSERT OR IGNORE INTO snapshots (name, created_at) SELECT DISTINCT snapshot, MIN(extracted_at) FROM apps WHERE snapshot != '' GROUP BY snapshot;
+  `,
+  // 4: energy per job and source. The trace itself is kept (power as a float32 blob, times implicit from the rate
   // or as float32 offsets, and the window markers), so energy figures can be re-derived without re-measuring.
   `
   CREATE TABLE energy_windows (

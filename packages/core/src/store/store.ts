@@ -114,7 +114,8 @@ export class Store {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('busy_timeout = 5000');
       // Foreign keys stay off while migrating: a migration that rebuilds a table (SQLite's documented way to
-      // change a constraint) must not cascade-delete the rows that reference it. better-sqlite3 turns them on by default.
+      // change a constraint) must not cascade-delete the rows that reference it. better-sqlite3 turns them on by
+      // default, so they are turned off explicitly (outside any transaction, where SQLite ignores the pragma).
       this.db.pragma('foreign_keys = OFF');
       this.migrate();
       this.db.pragma('foreign_keys = ON');
@@ -143,21 +144,27 @@ export class Store {
 
   // ---- apps and models -------------------------------------------------------------------------
 
-  /** Record one extracted app, its models and where they occur. Re-extracting an app replaces its row. */
-  saveApp(x: ExtractedApp): number {
+  /**
+   * Record one extracted app, its models and where they occur. An app is one row per snapshot it was seen in:
+   * re-extracting it for the same snapshot replaces that row and leaves its rows in other snapshots alone.
+   * `fingerprint` (see {@link appFingerprint}) lets a later snapshot reuse this extraction.
+   */
+  saveApp(x: ExtractedApp, fingerprint?: unknown): number {
+    const snapshot = x.app.snapshot ?? '';
     const tx = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM apps WHERE app_key = ?').run(x.app.id);
+      this.db.prepare('DELETE FROM apps WHERE app_key = ? AND snapshot = ?').run(x.app.id, snapshot);
+      if (snapshot) this.db.prepare('INSERT OR IGNORE INTO snapshots (name, created_at) VALUES (?,?)').run(snapshot, now());
       const info = this.db
         .prepare(
           `INSERT INTO apps (app_key, file, files, source, snapshot, category, package, version_code, version_name, min_sdk, target_sdk, label,
-             frameworks, native_libs, code_findings, cloud_apis, suspected_encrypted, errors, stats, extracted_at)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+             frameworks, native_libs, code_findings, cloud_apis, suspected_encrypted, errors, stats, extracted_at, fingerprint)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
         )
         .run(
-          x.app.id, x.app.files[0] ?? x.app.id, json(x.app.files), x.app.source, x.app.snapshot ?? null, x.app.category ?? null,
+          x.app.id, x.app.files[0] ?? x.app.id, json(x.app.files), x.app.source, snapshot, x.app.category ?? null,
           x.meta.package ?? x.app.package ?? null, x.meta.versionCode ?? null, x.meta.versionName ?? null, x.meta.minSdk ?? null,
           x.meta.targetSdk ?? null, x.meta.label ?? null, json(x.frameworks), json(x.nativeLibs), json(x.codeFindings),
-          json(x.cloudApis), json(x.suspectedEncrypted), json(x.errors), json(x.stats), now(),
+          json(x.cloudApis), json(x.suspectedEncrypted), json(x.errors), json(x.stats), now(), fingerprint === undefined ? null : json(fingerprint),
         );
       const appId = Number(info.lastInsertRowid);
       const insModel = this.db.prepare(
@@ -174,7 +181,7 @@ export class Store {
     return tx();
   }
 
-  /** Apps as stored, newest first. */
+  /** Apps as stored, one row per (app, snapshot), in the order they were recorded. */
   apps(): (Record<string, unknown> & { id: number; app_key: string })[] {
     return this.db.prepare('SELECT * FROM apps ORDER BY id').all() as never;
   }

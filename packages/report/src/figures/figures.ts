@@ -6,9 +6,13 @@
  * so the two cannot be mixed up.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ReportData } from './report-data.js';
-import { summarise } from './stats.js';
+import type { ReportData } from '../data/report-data.js';
+import { summarise } from '@gaugenn/core';
 import { deviceLabels, modelLabels } from './labels.js';
+import {
+  backendTruthFigure, campaignSpreadFigure, cloudApisByCategoryFigure, energyFigure, foundInAppsFigure, latencyEcdfFigure,
+  layerCompositionByModalityFigure, lineageGraphFigure, macsParamsDistributionFigure, modelsPerSnapshotFigure, snapshotDiffFigure,
+} from './study-figures.js';
 
 /** One figure of the report. */
 export interface Figure {
@@ -22,13 +26,19 @@ export interface Figure {
   emptyNote?: string;
 }
 
+/** The rows a figure plots (its spec's inline data), for the CSV written beside it. */
+export function figureRows(f: Figure): Record<string, unknown>[] {
+  const d = (f.spec as { data?: { values?: unknown } } | undefined)?.data?.values;
+  return Array.isArray(d) ? (d as Record<string, unknown>[]) : [];
+}
+
 /** Models shown at most in per-model figures, so a corpus of thousands still gives a readable chart. */
 export const TOP_MODELS = 30;
 
 const FONT = 'sans-serif';
 
 /** Shared look: generic fonts (no font files, no network), white background, readable sizes. */
-const CONFIG = {
+export const CONFIG = {
   font: FONT,
   background: 'white',
   axis: { labelFontSize: 11, titleFontSize: 12, grid: true },
@@ -39,10 +49,10 @@ const CONFIG = {
 } as const;
 
 /** Shapes Vega draws without a font; a legend repeats them past eight devices. */
-const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'];
+export const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'];
 
 /** Done jobs with at least one usable positive sample (log scales cannot show 0). */
-function doneJobs(data: ReportData) {
+export function doneJobs(data: ReportData) {
   return data.measurements.filter((j) => j.status === 'done' && j.samplesMs.some((x) => Number.isFinite(x) && x > 0));
 }
 
@@ -61,8 +71,8 @@ export function latencyVsMacsFigure(data: ReportData): Figure {
   const title = 'Latency vs compute';
   const caption =
     'Median latency of one inference (ms, log scale) against model compute in MACs (multiply-accumulates, log scale). ' +
-    'One point per model × device × backend × threads (one panel per backend and thread count); the vertical bar spans ' +
-    'the 10th to 90th percentile of the samples. Colour is the framework, shape the device.';
+    'One point per model × device × backend × threads (one panel per device, backend and thread count); the vertical bar spans ' +
+    'the 10th to 90th percentile of the samples (aggregate-only jobs have no bar). Colour is the framework, shape the device.';
   const labels = modelLabels(data);
   const devs = deviceLabels(data);
   const pooled = new Map<string, { j: ReturnType<typeof doneJobs>[number]; samples: number[] }>();
@@ -73,7 +83,7 @@ export function latencyVsMacsFigure(data: ReportData): Figure {
     if (e) e.samples.push(...j.samplesMs);
     else pooled.set(key, { j, samples: [...j.samplesMs] });
   }
-  const values = [...pooled.values()].map(({ j, samples }) => {
+  const points = [...pooled.values()].map(({ j, samples }) => {
     const s = summarise(samples.filter((x) => x > 0));
     return {
       model: labels.get(j.model) ?? j.modelName,
@@ -81,14 +91,24 @@ export function latencyVsMacsFigure(data: ReportData): Figure {
       device: devs.get(j.device) ?? j.device,
       backend: j.backend,
       threads: j.threads,
-      panel: `${j.backend} · ${j.threads} thread${j.threads === 1 ? '' : 's'}`,
+      panel: `${devs.get(j.device) ?? j.device} · ${j.backend} · ${j.threads}t`,
       macs: j.macs,
       median: s.median,
-      p10: s.p10,
-      p90: s.p90,
+      p10: s.p10 as number | null,
+      p90: s.p90 as number | null,
       n: s.n,
+      kind: 'samples',
     };
   });
+  // Aggregate jobs (the runtime printed only summary statistics) plot at their median, with no spread bar.
+  const aggregates = data.measurements
+    .filter((j) => j.status === 'done' && j.samplesKind === 'aggregate' && j.aggregate?.median && j.aggregate.median > 0 && j.macs > 0)
+    .map((j) => ({
+      model: labels.get(j.model) ?? j.modelName, framework: j.framework, device: devs.get(j.device) ?? j.device, backend: j.backend, threads: j.threads,
+      panel: `${devs.get(j.device) ?? j.device} · ${j.backend} · ${j.threads}t`, macs: j.macs, median: j.aggregate!.median!, p10: null, p90: null,
+      n: j.aggregate!.count, kind: 'aggregate',
+    }));
+  const values = [...points, ...aggregates];
   if (values.length === 0) {
     return { id, title, caption, emptyNote: 'No measurements yet: no done job of a model with known MACs.' };
   }
@@ -131,14 +151,14 @@ export function latencyVsMacsFigure(data: ReportData): Figure {
       ? {
           $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
           data: { values },
-          facet: { field: 'panel', type: 'nominal', title: 'Backend · threads', sort: panels },
+          facet: { field: 'panel', type: 'nominal', title: 'Device · backend · threads', sort: panels },
           columns: 3,
           spec: { width: 280, height: 260, layer },
           config: CONFIG,
         }
       : {
           $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-          title: { text: `Backend · threads: ${panels[0]}`, fontSize: 12 },
+          title: { text: `Device · backend · threads: ${panels[0]}`, fontSize: 12 },
           data: { values },
           width: 520,
           height: 380,
@@ -292,7 +312,23 @@ export function modelsByFrameworkFigure(data: ReportData): Figure {
 
 /** Every figure of the report, in reading order. */
 export function buildFigures(data: ReportData): Figure[] {
-  return [modelsByFrameworkFigure(data), layerCompositionFigure(data), latencyVsMacsFigure(data), latencyDistributionFigure(data)];
+  return [
+    modelsByFrameworkFigure(data),
+    foundInAppsFigure(data),
+    cloudApisByCategoryFigure(data),
+    layerCompositionByModalityFigure(data),
+    layerCompositionFigure(data),
+    macsParamsDistributionFigure(data),
+    latencyVsMacsFigure(data),
+    latencyEcdfFigure(data),
+    latencyDistributionFigure(data),
+    backendTruthFigure(data),
+    energyFigure(data),
+    campaignSpreadFigure(data),
+    modelsPerSnapshotFigure(data),
+    snapshotDiffFigure(data),
+    lineageGraphFigure(data),
+  ];
 }
 
 /** `13.6M`, `1.2G`: compact MAC counts for labels. */

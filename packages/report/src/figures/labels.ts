@@ -1,5 +1,5 @@
 /** Short, unambiguous names for models and devices in figures and tables. */
-import type { ReportData, ReportDevice } from './report-data.js';
+import type { ReportData, ReportDevice } from '../data/report-data.js';
 
 /** Longest label a figure axis shows; model paths from APKs can be very long. */
 const MAX_LABEL = 48;

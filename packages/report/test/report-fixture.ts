@@ -3,7 +3,7 @@
  * parameter counts from the TF-slim MobileNet tables), measured on a Pixel 7 (CPU 1 and 4 threads, GPU) and
  * on an x86 host (CPU 4 threads), plus one model that failed to parse and one failed job.
  */
-import type { ReportData, ReportMeasurement, ReportModel } from '../src/report/index.js';
+import type { ReportData, ReportMeasurement, ReportModel } from '../src/index.js';
 
 /** Deterministic noise so the test data, and the figures, are the same on every run. */
 function lcg(seed: number): () => number {
@@ -173,6 +173,63 @@ function buildCampaign(): ReportData {
     ],
     sections: [{ id: 'energy', title: 'Energy (plugin)', html: '<p class="plugin-note">Energy was not measured in this campaign.</p>' }],
   };
+}
+
+/**
+ * The campaign plus everything the study figures read: app categories and cloud APIs, two snapshots and their
+ * diff, backend truth and warnings on the GPU jobs, an aggregate-only job, a second campaign re-measuring the
+ * Pixel CPU jobs, energy for the Pixel jobs, and lineage pairs. Every figure has data.
+ */
+export function studyCampaign(): ReportData {
+  const d = campaign();
+  const [a1, a2, a3] = d.apps as [ReportData['apps'][number], ReportData['apps'][number], ReportData['apps'][number]];
+  Object.assign(a1, { snapshot: '2024-06', category: 'productivity', delegates: ['tflite.GpuDelegate'], cloudApis: ['Google Cloud Vision (com.google.cloud.vision.v1.ImageAnnotatorClient)'] });
+  Object.assign(a2, { snapshot: '2024-06', category: 'photography' });
+  Object.assign(a3, { snapshot: '2025-06', category: 'health_and_fitness', delegates: ['tflite.NnApiDelegate'] });
+  d.apps.push({ ...structuredClone(a1), id: 'app1b', snapshot: '2025-06', versionName: '4.2.0', versionCode: 420 });
+  for (const j of d.measurements) {
+    j.campaign = 'spring';
+    if (j.backend === 'gpu') {
+      const partial = j.jobId === 6;
+      j.delegation = { delegate: 'TfLiteGpuDelegateV2', applied: true, nodesDelegated: partial ? 58 : 64, nodesTotal: 64, partitions: partial ? 2 : 1 };
+      if (partial) j.warnings = [{ code: 'DELEGATE_PARTIAL', message: '58 of 64 nodes ran on the GPU delegate; 6 fell back to the CPU' }];
+    }
+  }
+  const nnapi = d.measurements.find((j) => j.backend === 'nnapi')!;
+  nnapi.delegation = { delegate: 'NNAPI', applied: false, nodesDelegated: 0, nodesTotal: 64, partitions: 0 };
+  nnapi.warnings = [{ code: 'DELEGATE_NOT_APPLIED', message: 'NNAPI delegate failed to prepare' }];
+  // An aggregate-only job: the runtime printed summary statistics, no samples.
+  d.measurements.push({
+    jobId: 15, device: 'pixel7', deviceKind: 'adb', model: V2_10.sha256, modelName: V2_10.name, framework: 'tflite', backend: 'cpu', threads: 2,
+    status: 'done', samplesMs: [], macs: V2_10.macs, engine: 'tflite benchmark_model 2.17', campaign: 'spring', samplesKind: 'aggregate',
+    aggregate: { count: 50, mean: 20.4, std: 0.8, min: 19.1, max: 23.9, median: 20.2, p5: 19.4, p95: 21.9 },
+  });
+  // A second campaign re-measures the Pixel CPU jobs, a few percent slower.
+  let id = 100;
+  for (const j of d.measurements.filter((m) => m.device === 'pixel7' && m.backend === 'cpu' && m.status === 'done' && m.samplesMs.length)) {
+    d.measurements.push({ ...structuredClone(j), jobId: id++, campaign: 'autumn', samplesMs: j.samplesMs.map((x) => Math.round(x * 1.04 * 1000) / 1000) });
+  }
+  d.energy = d.measurements
+    .filter((j) => j.device === 'pixel7' && j.status === 'done' && j.campaign === 'spring')
+    .map((j, i) => {
+      const perInferenceJ = 0.002 + (j.macs / 1e9) * 0.01 + i * 1e-4;
+      return { jobId: j.jobId, device: j.device, model: j.model, backend: j.backend, meter: 'monsoon', perInferenceJ, powerW: 1.2 + i * 0.05, idleW: 0.6, macsPerJ: j.macs / perInferenceJ };
+    });
+  d.lineage = [
+    { a: { name: `com.example.scanner!/${V1_025.name}`, sha256: V1_025.sha256 }, b: { name: `org.photo.magic!/${V1_025.name}`, sha256: V1_025.sha256 }, sharedTensors: 14, aTensors: 14, bTensors: 14, relation: 'identical' },
+    { a: { name: `com.example.scanner!/${V1_05.name}`, sha256: V1_05.sha256 }, b: { name: `org.photo.magic!/assets/ft.tflite`, sha256: 'f7'.repeat(32) }, sharedTensors: 13, aTensors: 14, bTensors: 14, relation: 'fine-tuned' },
+    { a: { name: `com.example.scanner!/${V1_05.name}`, sha256: V1_05.sha256 }, b: { name: `com.fit.coach!/${V2_10.name}`, sha256: V2_10.sha256 }, sharedTensors: 3, aTensors: 14, bTensors: 52, relation: 'related' },
+  ];
+  d.snapshots = [{ name: '2024-06', apps: 2, models: 3 }, { name: '2025-06', apps: 2, models: 3 }];
+  d.diffs = [{
+    a: '2024-06', b: '2025-06',
+    apps: {
+      added: ['com.fit.coach'], removed: ['org.photo.magic'], kept: [],
+      updated: [{ package: 'com.example.scanner', modelsAdded: [{ sha256: V2_10.sha256, path: V2_10.name }], modelsRemoved: [], modelsKept: [{ sha256: V1_025.sha256, path: V1_025.name }] }],
+    },
+    totals: { appsA: 2, appsB: 2, added: 1, removed: 1, updated: 1, kept: 0, modelsA: 3, modelsB: 3, modelsAdded: 1, modelsRemoved: 1, modelsKept: 2 },
+  }];
+  return d;
 }
 
 export function emptyData(): ReportData {

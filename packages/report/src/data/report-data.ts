@@ -26,6 +26,12 @@ export interface ReportApp {
   suspectedEncrypted?: number;
   /** Recorded failures (bad archive, unparsable model, …); a bad input never kills a campaign. */
   errors: { code: string; message: string; subject?: string }[];
+  /** Snapshot this row belongs to; an app seen in two snapshots has a row in each. */
+  snapshot?: string;
+  /** App category (from the source), e.g. `photography`. */
+  category?: string;
+  /** Content hashes of the models it ships, for per-snapshot counts. */
+  modelShas?: string[];
 }
 
 /** One unique model (by content hash) as the report shows it. */
@@ -55,6 +61,14 @@ export interface ReportModel {
   /** False when parsing failed; `error` then says why. */
   analysed: boolean;
   error?: string;
+  /** Output signature, e.g. `1x1001 float32`. */
+  outputs?: string;
+  /** What the input says the model takes in, and why. */
+  modalityEvidence?: string;
+  /** Task hint (detection, segmentation, landmarks, classification, ocr, super-resolution, speech, embedding, unknown). */
+  task?: string;
+  /** The facts that decided `task`. */
+  taskEvidence?: string[];
 }
 
 /** One measurement job: (device, model, backend, threads) and every timed sample. */
@@ -83,6 +97,46 @@ export interface ReportMeasurement {
   error?: string;
   tempBeforeC?: number;
   tempAfterC?: number;
+  /** Named campaign the job belongs to. Default `default`. */
+  campaign?: string;
+  /** `aggregate`: the runtime printed only summary statistics (`aggregate`), never samples. Default `all`. */
+  samplesKind?: 'all' | 'aggregate';
+  aggregate?: { count: number; mean: number | null; std: number | null; min: number | null; max: number | null; median: number | null; p5: number | null; p95: number | null };
+  /** What the runtime did with the delegate (backend truth). */
+  delegation?: { delegate: string; applied: boolean; nodesDelegated: number | null; nodesTotal: number | null; partitions: number | null; verdict?: string };
+  warnings?: { code: string; message: string }[];
+}
+
+/** Energy of one job. */
+export interface ReportEnergy {
+  jobId: number;
+  device: string;
+  model: string;
+  backend: string;
+  meter: string;
+  perInferenceJ?: number;
+  powerW?: number;
+  idleW?: number;
+  /** MACs per joule, from the model's MACs and the energy per inference. */
+  macsPerJ?: number;
+}
+
+/** One lineage pair, as `gaugenn lineage --json` gives it. */
+export interface ReportLineagePair {
+  a: { name: string; sha256: string };
+  b: { name: string; sha256: string };
+  sharedTensors: number;
+  aTensors: number;
+  bTensors: number;
+  relation: 'identical' | 'fine-tuned' | 'related';
+}
+
+/** One snapshot diff, as `gaugenn diff --json` gives it. */
+export interface ReportDiff {
+  a: string;
+  b: string;
+  apps: { added: string[]; removed: string[]; updated: { package: string; modelsAdded: { sha256: string; path: string }[]; modelsRemoved: { sha256: string; path: string }[]; modelsKept: { sha256: string; path: string }[] }[]; kept: string[] };
+  totals: Record<string, number>;
 }
 
 /** One device; `info` is a {@link DeviceInfo}-like record as the store kept it. */
@@ -104,4 +158,12 @@ export interface ReportData {
   devices: ReportDevice[];
   /** Extra sections from report plugins; `html` is inserted as given (plugins are trusted, data is not). */
   sections: { id: string; title: string; html: string }[];
+  /** Energy per job, where an energy source measured it. Default none. */
+  energy?: ReportEnergy[];
+  /** Identical, fine-tuned and related model pairs over the whole store. Default none. */
+  lineage?: ReportLineagePair[];
+  /** Snapshots in the order recorded. Default none. */
+  snapshots?: { name: string; apps: number; models: number }[];
+  /** Diffs of consecutive snapshots. Default none. */
+  diffs?: ReportDiff[];
 }

@@ -6,19 +6,24 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CATEGORIES } from '../ir/model-graph.js';
-import type { ReportApp, ReportData, ReportDevice, ReportMeasurement, ReportModel } from './report-data.js';
-import { summariseJob } from './stats.js';
+import { summariseJob } from '@gaugenn/core';
+import type { ReportApp, ReportData, ReportDevice, ReportMeasurement, ReportModel } from '../data/report-data.js';
 import { escapeHtml as esc } from './escape.js';
-import { toCsv, type CsvCell } from './csv.js';
-import { buildFigures, type Figure } from './figures.js';
-import { renderSvg } from './render-svg.js';
-import { deviceLabels, modelLabels } from './labels.js';
+import { buildFigures, figureRows, type Figure } from '../figures/figures.js';
+import { campaignSpread } from '../figures/study-figures.js';
+import { renderSvg } from '../render/render-svg.js';
+import { deviceLabels, modelLabels } from '../figures/labels.js';
+import { exportTables, rowsToCsv } from '../export/tables.js';
 
 /** What {@link renderReport} wrote. */
 export interface RenderedReport {
   htmlPath: string;
+  /** Every table as CSV (`models.csv`, `apps.csv`, …). */
   csvPaths: string[];
+  /** Every table as JSON (`models.json`, …). */
+  jsonPaths: string[];
+  /** Per figure: its data as CSV and, when it has data, its SVG, under `figures/`. */
+  figurePaths: string[];
 }
 
 // ---------------------------------------------------------------- number formatting
@@ -130,9 +135,11 @@ function modelsTable(models: readonly ReportModel[]): string {
       { head: 'MACs (M)', cell: (m) => (m.analysed ? millions(m.macs) : '–'), num: true },
       { head: 'Params (M)', cell: (m) => (m.analysed ? millions(m.params) : '–'), num: true },
       { head: 'Layers', cell: (m) => (m.analysed ? esc(m.layerCount) : '–'), num: true },
-      { head: 'Modality', cell: (m) => esc(m.modality) },
+      { head: 'Modality', cell: (m) => (m.modalityEvidence ? `<details><summary>${esc(m.modality)}</summary>${esc(m.modalityEvidence)}</details>` : esc(m.modality)) },
+      { head: 'Task', cell: (m) => (m.taskEvidence?.length ? `<details><summary>${esc(m.task ?? 'unknown')}</summary>${esc(m.taskEvidence.join('; '))}</details>` : esc(m.task ?? '–')) },
       { head: 'Quantization', cell: (m) => esc(m.quantization) },
       { head: 'Inputs', cell: (m) => esc(m.inputs) },
+      { head: 'Outputs', cell: (m) => esc(m.outputs ?? '–') },
       { head: 'Size', cell: (m) => bytes(m.bytes), num: true },
     ],
     'No models found yet.',
@@ -146,7 +153,7 @@ function errorCodes(errors: ReportApp['errors']): string {
 }
 
 function appsTable(apps: readonly ReportApp[]): string {
-  const rows = [...apps].sort((a, b) => (a.package ?? a.file).localeCompare(b.package ?? b.file));
+  const rows = [...apps].sort((a, b) => (a.package ?? a.file).localeCompare(b.package ?? b.file) || (a.snapshot ?? '').localeCompare(b.snapshot ?? ''));
   return table(
     rows,
     [
@@ -154,6 +161,8 @@ function appsTable(apps: readonly ReportApp[]): string {
         head: 'Package',
         cell: (a) => `<span class="path">${esc(a.package ?? '(unknown)')}</span><br><span class="hash">${esc(a.file)}</span>`,
       },
+      { head: 'Snapshot', cell: (a) => esc(a.snapshot ?? '–') },
+      { head: 'Category', cell: (a) => esc(a.category ?? '–') },
       {
         head: 'Version',
         cell: (a) => esc([a.versionName, a.versionCode === undefined ? undefined : `(${a.versionCode})`].filter(Boolean).join(' ') || '–'),
@@ -193,10 +202,25 @@ function measurementsTable(data: ReportData): string {
       { head: 'Device', cell: ({ j }) => esc(devs.get(j.device) ?? j.device) },
       { head: 'Backend', cell: ({ j }) => esc(j.backend) },
       { head: 'Threads', cell: ({ j }) => esc(j.threads), num: true },
+      { head: 'Campaign', cell: ({ j }) => esc(j.campaign ?? 'default') },
       { head: 'Status', cell: ({ j }) => `<span class="st st-${esc(j.status)}">${esc(j.status)}</span>` },
-      { head: 'n', cell: ({ s }) => esc(s.n), num: true },
-      { head: 'Median (ms)', cell: ({ s }) => ms(s.median), num: true },
-      { head: 'p90 (ms)', cell: ({ s }) => ms(s.p90), num: true },
+      // Aggregate jobs show what the runtime printed, labelled as such: they have no samples to count.
+      { head: 'n', cell: ({ j, s }) => (j.samplesKind === 'aggregate' ? `<span class="agg" title="aggregate: the runtime printed only summary statistics">agg ${esc(j.aggregate?.count ?? '–')}</span>` : esc(s.n)), num: true },
+      { head: 'Median (ms)', cell: ({ j, s }) => (j.samplesKind === 'aggregate' ? ms(j.aggregate?.median ?? undefined) : ms(s.median)), num: true },
+      { head: 'p90 (ms)', cell: ({ j, s }) => (j.samplesKind === 'aggregate' ? `p95 ${ms(j.aggregate?.p95 ?? undefined)}` : ms(s.p90)), num: true },
+      {
+        head: 'Delegation',
+        cell: ({ j }) => {
+          const d = j.delegation;
+          if (!d) return '–';
+          const nodes = d.nodesDelegated != null && d.nodesTotal != null ? ` ${d.nodesDelegated}/${d.nodesTotal} nodes` : '';
+          return `${esc(d.delegate)}${d.applied ? '' : ' <span class="err">not applied</span>'}${esc(nodes)}${d.partitions != null ? esc(`, ${d.partitions} partition(s)`) : ''}`;
+        },
+      },
+      {
+        head: 'Warnings',
+        cell: ({ j }) => ((j.warnings ?? []).length ? `<ul class="warn">${j.warnings!.map((w) => `<li><code>${esc(w.code)}</code> ${esc(w.message)}</li>`).join('')}</ul>` : ''),
+      },
       { head: 'Engine', cell: ({ j }) => esc(j.engine ?? '–') },
       {
         head: 'Temp. before → after (°C)',
@@ -225,7 +249,12 @@ const DEFINITIONS = `
 <dt>Latency</dt><dd>Wall time of one inference on the device, as the runtime's own benchmark reports it; warm-up runs are excluded. Every timed sample is kept (<code>samples.csv</code>).</dd>
 <dt>Median, p10, p90</dt><dd>Over all timed samples of a job, by linear interpolation between closest ranks (numpy's default), so they can be re-derived from <code>samples.csv</code>. Std is the sample standard deviation (n − 1).</dd>
 <dt>Temperatures</dt><dd>Hottest thermal zone of the device just before the warm-up and just after the last timed run.</dd>
-<dt>Model</dt><dd>A unique file content (sha256); “Apps” counts its occurrences across the corpus. The name is the first path it was seen at.</dd>
+<dt>Model</dt><dd>A unique file content (sha256); “Apps” counts the distinct apps (by package) that ship it, over every snapshot. The name is the first path it was seen at.</dd>
+<dt>Modality, task</dt><dd>What the model takes in (from its input shapes, dtypes and metadata) and a hint of what it does (detection, segmentation, landmarks, classification, OCR, super-resolution, speech, embedding), each with the evidence that decided it: output shapes and names, metadata, and label files found beside the model. Open a cell to read it.</dd>
+<dt>Lineage</dt><dd><i>identical</i>: the same content in several apps, containers or names, or different files whose non-trivial weight tensors are all the same; <i>fine-tuned</i>: all but a few (at most 3, or 10 % of the larger model) non-trivial weight tensors shared, the differing ones in the last quarter of the model (its head); <i>related</i>: some shared, more differs. Tensors are compared by the sha256 of their bytes; trivial tensors (all zeros, scalars, fewer than 64 elements) never relate two models.</dd>
+<dt>Aggregate job</dt><dd>The runtime printed only summary statistics (count, mean, std, min, max, median, p5, p95), no samples: shown as “agg <i>count</i>” with its median and p95, never as samples.</dd>
+<dt>Backend truth</dt><dd>What the runtime reported doing with the delegate a backend asks for: nodes delegated of all nodes, partitions, and warnings when part (or none) of the model ran on it.</dd>
+<dt>Snapshot</dt><dd>A set of apps gathered at one time. Apps of two snapshots are matched by package: <i>added</i>, <i>removed</i>, <i>updated</i> (other models or another version) or <i>kept</i>.</dd>
 </dl>`;
 
 const CSS = `
@@ -245,16 +274,27 @@ th { background: #f7f7f9; position: sticky; top: 0; } td.num, th.num { text-alig
 .st { padding: 0 .35rem; border-radius: 3px; } .st-done { background: #e3f4e3; } .st-failed { background: #fbe1e1; } .st-pending, .st-running { background: #f1f1f1; }
 figure { margin: 1.5rem 0; } figcaption { color: #444; max-width: 60rem; margin-top: .3rem; font-size: .9rem; }
 figure svg { max-width: 100%; height: auto; }
+.rel { white-space: nowrap; }
+.warn { margin: 0; padding-left: 1rem; color: #8a5300; } .agg { background: #eef; padding: 0 .3rem; border-radius: 3px; }
 .empty { color: #666; font-style: italic; background: #fafafa; border: 1px dashed #ccc; padding: .8rem; }
 dl.defs dt { font-weight: 600; margin-top: .5rem; } dl.defs dd { margin-left: 1.5rem; }
 details summary { cursor: pointer; }
 `;
 
-async function figureHtml(f: Figure): Promise<string> {
+/** One figure rendered: its HTML block and, when it has data, its SVG on its own. */
+export interface RenderedFigure {
+  figure: Figure;
+  html: string;
+  svg?: string;
+}
+
+async function renderFigure(f: Figure): Promise<RenderedFigure> {
   let body: string;
+  let svg: string | undefined;
   if (f.spec) {
     try {
-      body = await renderSvg(f.spec, `fig-${f.id}`);
+      svg = await renderSvg(f.spec, `fig-${f.id}`);
+      body = svg;
     } catch (e) {
       // A figure that fails to render must not cost the researcher the tables and CSVs.
       body = `<p class="empty err">Figure could not be rendered: ${esc((e as Error).message)}</p>`;
@@ -262,7 +302,69 @@ async function figureHtml(f: Figure): Promise<string> {
   } else {
     body = `<p class="empty">${esc(f.emptyNote ?? 'Nothing to show yet.')}</p>`;
   }
-  return `<figure id="fig-${esc(f.id)}"><h3>${esc(f.title)}</h3>${body}<figcaption>${esc(f.caption)}</figcaption></figure>`;
+  const state = svg ? 'data' : 'empty';
+  const csv = `<a class="data" href="figures/${esc(f.id)}.csv">data (CSV)</a>`;
+  return { figure: f, svg, html: `<figure id="fig-${esc(f.id)}" data-figure="${esc(f.id)}" data-state="${state}"><h3>${esc(f.title)}</h3>${body}<figcaption>${esc(f.caption)} ${csv}</figcaption></figure>` };
+}
+
+/** Render every figure, one after another. */
+export async function renderFigures(data: ReportData): Promise<RenderedFigure[]> {
+  const out: RenderedFigure[] = [];
+  for (const f of buildFigures(data)) out.push(await renderFigure(f));
+  return out;
+}
+
+function lineageTable(data: ReportData): string {
+  return table(
+    data.lineage ?? [],
+    [
+      { head: 'Relation', cell: (p) => `<span class="rel rel-${esc(p.relation)}">${esc(p.relation)}</span>` },
+      { head: 'Model A', cell: (p) => `<span class="path">${esc(p.a.name)}</span><br><span class="hash">${esc(p.a.sha256.slice(0, 12))}</span>` },
+      { head: 'Model B', cell: (p) => `<span class="path">${esc(p.b.name)}</span><br><span class="hash">${esc(p.b.sha256.slice(0, 12))}</span>` },
+      { head: 'Shared tensors', cell: (p) => esc(p.sharedTensors), num: true },
+      { head: 'A tensors', cell: (p) => esc(p.aTensors), num: true },
+      { head: 'B tensors', cell: (p) => esc(p.bTensors), num: true },
+    ],
+    'No two models are identical or share non-trivial weight tensors.',
+  );
+}
+
+function snapshotsHtml(data: ReportData): string {
+  const snaps = table(
+    data.snapshots ?? [],
+    [
+      { head: 'Snapshot', cell: (s) => esc(s.name) },
+      { head: 'Apps', cell: (s) => esc(s.apps), num: true },
+      { head: 'Unique models', cell: (s) => esc(s.models), num: true },
+    ],
+    'No snapshots recorded: extract with `gaugenn extract --snapshot NAME` (or `snapshot` on a source).',
+  );
+  const list = (xs: string[]) => (xs.length ? xs.map(esc).join(', ') : '–');
+  const models = (xs: { path: string }[]) => (xs.length ? xs.map((m) => `<span class="path">${esc(m.path)}</span>`).join('<br>') : '–');
+  const diffs = (data.diffs ?? [])
+    .map((d) => `<h3>${esc(d.a)} → ${esc(d.b)}</h3>
+<ul class="diff"><li><b>Added</b> (${esc(d.apps.added.length)}): ${list(d.apps.added)}</li><li><b>Removed</b> (${esc(d.apps.removed.length)}): ${list(d.apps.removed)}</li><li><b>Kept</b> (${esc(d.apps.kept.length)}): ${list(d.apps.kept)}</li></ul>
+${table(d.apps.updated, [
+      { head: 'Updated app', cell: (u) => esc(u.package) },
+      { head: 'Models added', cell: (u) => models(u.modelsAdded) },
+      { head: 'Models removed', cell: (u) => models(u.modelsRemoved) },
+      { head: 'Models kept', cell: (u) => esc(u.modelsKept.length), num: true },
+    ], 'No app was updated.')}`)
+    .join('\n');
+  return snaps + (diffs || '<p class="empty">Fewer than two snapshots: nothing to compare.</p>');
+}
+
+function campaignsHtml(data: ReportData): string {
+  const rows = campaignSpread(data);
+  return table(
+    rows,
+    [
+      { head: 'Model · device · backend · threads', cell: (r) => `<span class="path">${esc(r.key)}</span>` },
+      { head: 'Median per campaign (ms)', cell: (r) => r.medians.map((m) => `${esc(m.campaign)}: ${ms(m.median)}`).join('<br>') },
+      { head: 'Spread (max − min) / median', cell: (r) => `${r.spreadPct.toFixed(1)} %`, num: true },
+    ],
+    'No configuration was measured in two or more campaigns yet.',
+  );
 }
 
 function sectionId(id: string): string {
@@ -270,11 +372,10 @@ function sectionId(id: string): string {
 }
 
 /** The whole report as one HTML string. Figures render sequentially. */
-export async function renderReportHtml(data: ReportData): Promise<string> {
+export async function renderReportHtml(data: ReportData, rendered?: RenderedFigure[]): Promise<string> {
   const byStatus = (s: ReportMeasurement['status']): number => data.measurements.filter((j) => j.status === s).length;
   const samples = data.measurements.reduce((n, j) => n + j.samplesMs.length, 0);
-  const figures: string[] = [];
-  for (const f of buildFigures(data)) figures.push(await figureHtml(f));
+  const figures = (rendered ?? (await renderFigures(data))).map((f) => f.html);
   const counts: [number, string][] = [
     [data.apps.length, 'apps'],
     [data.models.length, 'unique models'],
@@ -284,6 +385,9 @@ export async function renderReportHtml(data: ReportData): Promise<string> {
     [byStatus('failed'), 'jobs failed'],
     [byStatus('pending') + byStatus('running'), 'jobs pending'],
     [samples, 'latency samples'],
+    [(data.lineage ?? []).filter((p) => p.relation === 'identical').length, 'identical pairs'],
+    [(data.lineage ?? []).filter((p) => p.relation !== 'identical').length, 'fine-tuned/related pairs'],
+    [(data.snapshots ?? []).length, 'snapshots'],
   ];
   const nav = [
     ['devices', 'Devices'],
@@ -291,6 +395,9 @@ export async function renderReportHtml(data: ReportData): Promise<string> {
     ['models', 'Models'],
     ['apps', 'Apps'],
     ['measurements', 'Measurements'],
+    ['lineage', 'Lineage'],
+    ['snapshots', 'Snapshots'],
+    ['campaigns', 'Campaigns'],
     ...data.sections.map((s) => [sectionId(s.id), s.title] as [string, string]),
     ['definitions', 'Definitions'],
   ]
@@ -312,7 +419,7 @@ export async function renderReportHtml(data: ReportData): Promise<string> {
 <body>
 <header>
 <h1>${esc(data.title)}</h1>
-<p class="meta">Generated ${esc(data.generatedAt)} from <code>${esc(data.storePath)}</code>. Exports: <code>models.csv</code>, <code>measurements.csv</code>, <code>samples.csv</code>, <code>apps.csv</code> beside this file.</p>
+<p class="meta">Generated ${esc(data.generatedAt)} from <code>${esc(data.storePath)}</code>. Exports beside this file: every table as CSV and JSON (<code>models</code>, <code>apps</code>, <code>measurements</code>, <code>samples</code>, <code>devices</code>, <code>lineage</code>, <code>snapshots</code>, <code>diff</code>, <code>energy</code>, <code>campaigns</code>), and each figure's data under <code>figures/</code>.</p>
 <ul class="counts">${counts.map(([n, t]) => `<li><b>${esc(n)}</b>${esc(t)}</li>`).join('')}</ul>
 <nav>${nav}</nav>
 </header>
@@ -322,81 +429,15 @@ export async function renderReportHtml(data: ReportData): Promise<string> {
 <section id="models"><h2>Models</h2>${modelsTable(data.models)}</section>
 <section id="apps"><h2>Apps</h2>${appsTable(data.apps)}</section>
 <section id="measurements"><h2>Measurements</h2>${measurementsTable(data)}</section>
+<section id="lineage"><h2>Lineage</h2><p>Identical models (the same content in several apps, containers or names) and models that share non-trivial weight tensors (layer-level digests); trivial tensors (zeros, scalars, tiny biases) never relate two models.</p>${lineageTable(data)}</section>
+<section id="snapshots"><h2>Snapshots</h2>${snapshotsHtml(data)}</section>
+<section id="campaigns"><h2>Campaigns</h2><p>Replicability: the same model × device × backend × threads measured in several campaigns.</p>${campaignsHtml(data)}</section>
 ${extra}
 <section id="definitions"><h2>Definitions</h2>${DEFINITIONS}</section>
 </main>
 </body>
 </html>
 `;
-}
-
-// ---------------------------------------------------------------- CSV exports
-
-/** Category columns: the closed taxonomy first, then any other key the data uses (kept, never dropped). */
-function categoryKeys(models: readonly ReportModel[]): string[] {
-  const known = new Set<string>(CATEGORIES);
-  const extra = new Set<string>();
-  for (const m of models) for (const k of [...Object.keys(m.categories), ...Object.keys(m.categoryMacs)]) if (!known.has(k)) extra.add(k);
-  return [...CATEGORIES, ...[...extra].sort()];
-}
-
-/** models.csv: one row per unique model; `layers_<category>` and `macs_<category>` columns per category. */
-export function modelsCsv(data: Pick<ReportData, 'models'>): string {
-  const cats = categoryKeys(data.models);
-  const header = [
-    'sha256', 'name', 'framework', 'apps', 'bytes', 'macs', 'flops', 'params', 'weight_bytes', 'layers',
-    'modality', 'quantization', 'inputs', 'analysed', 'error',
-    ...cats.map((c) => `layers_${c}`),
-    ...cats.map((c) => `macs_${c}`),
-  ];
-  const rows = data.models.map((m): CsvCell[] => [
-    m.sha256, m.name, m.framework, m.apps, m.bytes, m.macs, m.flops, m.params, m.weightBytes, m.layerCount,
-    m.modality, m.quantization, m.inputs, m.analysed, m.error,
-    ...cats.map((c) => m.categories[c] ?? 0),
-    ...cats.map((c) => m.categoryMacs[c] ?? 0),
-  ]);
-  return toCsv(header, rows);
-}
-
-/** measurements.csv: one row per job, statistics recomputed from samples, samples joined with `;`. */
-export function measurementsCsv(data: Pick<ReportData, 'measurements'>): string {
-  const header = [
-    'job_id', 'model', 'model_name', 'framework', 'device', 'device_kind', 'backend', 'threads', 'status',
-    'n', 'median_ms', 'p90_ms', 'mean_ms', 'std_ms', 'min_ms', 'max_ms', 'engine', 'macs',
-    'temp_before_c', 'temp_after_c', 'error', 'samples_ms',
-  ];
-  const rows = [...data.measurements]
-    .sort((a, b) => a.jobId - b.jobId)
-    .map((j): CsvCell[] => {
-      const s = summariseJob(j);
-      return [
-        j.jobId, j.model, j.modelName, j.framework, j.device, j.deviceKind, j.backend, j.threads, j.status,
-        s.n, s.median, s.p90, s.mean, s.std, s.min, s.max, j.engine, j.macs,
-        j.tempBeforeC, j.tempAfterC, j.error, j.samplesMs.map(String).join(';'),
-      ];
-    });
-  return toCsv(header, rows);
-}
-
-/** samples.csv: one row per timed sample (long format, ready for pandas/R). */
-export function samplesCsv(data: Pick<ReportData, 'measurements'>): string {
-  const header = ['job_id', 'model', 'model_name', 'device', 'backend', 'threads', 'index', 'ms'];
-  const rows: CsvCell[][] = [];
-  for (const j of [...data.measurements].sort((a, b) => a.jobId - b.jobId)) {
-    j.samplesMs.forEach((x, i) => rows.push([j.jobId, j.model, j.modelName, j.device, j.backend, j.threads, i, x]));
-  }
-  return toCsv(header, rows);
-}
-
-/** apps.csv: one row per app; frameworks and error codes joined with `;`. */
-export function appsCsv(data: Pick<ReportData, 'apps'>): string {
-  const header = ['id', 'file', 'package', 'version_name', 'version_code', 'frameworks', 'models', 'delegates', 'cloud_apis', 'ml_native_libs', 'suspected_encrypted', 'errors', 'error_codes'];
-  const rows = data.apps.map((a): CsvCell[] => [
-    a.id, a.file, a.package, a.versionName, a.versionCode, a.frameworks.join(';'), a.models, (a.delegates ?? []).join(';'),
-    (a.cloudApis ?? []).join(';'), (a.mlLibs ?? []).join(';'), a.suspectedEncrypted ?? 0, a.errors.length,
-    a.errors.map((e) => e.code).join(';'),
-  ]);
-  return toCsv(header, rows);
 }
 
 // ---------------------------------------------------------------- files
@@ -414,25 +455,37 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
 }
 
 /**
- * Render the report into `outDir` (created if missing): `index.html` plus `models.csv`, `measurements.csv`,
- * `samples.csv`, `apps.csv`. CSVs are written first, so an `index.html` on disk means the set is complete.
+ * Render the report into `outDir` (created if missing): `index.html`, every table as CSV and JSON, and each
+ * figure's data (CSV) and SVG under `figures/`. Exports are written first, so an `index.html` on disk means the
+ * set is complete.
  */
 export async function renderReport(data: ReportData, outDir: string): Promise<RenderedReport> {
-  await mkdir(outDir, { recursive: true });
-  const csvs: [string, string][] = [
-    ['models.csv', modelsCsv(data)],
-    ['measurements.csv', measurementsCsv(data)],
-    ['samples.csv', samplesCsv(data)],
-    ['apps.csv', appsCsv(data)],
-  ];
+  await mkdir(join(outDir, 'figures'), { recursive: true });
   const csvPaths: string[] = [];
-  for (const [name, content] of csvs) {
-    const p = join(outDir, name);
-    await writeFileAtomic(p, content);
-    csvPaths.push(p);
+  const jsonPaths: string[] = [];
+  for (const t of exportTables(data)) {
+    const c = join(outDir, `${t.name}.csv`);
+    await writeFileAtomic(c, t.csv);
+    csvPaths.push(c);
+    const j = join(outDir, `${t.name}.json`);
+    await writeFileAtomic(j, JSON.stringify(t.json, null, 2) + '\n');
+    jsonPaths.push(j);
+  }
+  const figures = await renderFigures(data);
+  const figurePaths: string[] = [];
+  for (const f of figures) {
+    const c = join(outDir, 'figures', `${f.figure.id}.csv`);
+    await writeFileAtomic(c, rowsToCsv(figureRows(f.figure)));
+    figurePaths.push(c);
+    if (f.svg) {
+      // The stand-alone SVG needs the XML namespace the inline copy may omit.
+      const s = join(outDir, 'figures', `${f.figure.id}.svg`);
+      await writeFileAtomic(s, f.svg);
+      figurePaths.push(s);
+    }
   }
   const htmlPath = join(outDir, 'index.html');
-  await writeFileAtomic(htmlPath, await renderReportHtml(data));
-  return { htmlPath, csvPaths };
+  await writeFileAtomic(htmlPath, await renderReportHtml(data, figures));
+  return { htmlPath, csvPaths, jsonPaths, figurePaths };
 }
 
