@@ -5,7 +5,7 @@
  * plugin-tflite's stand-in over real LiteRT (as in its own simulator tests), so the latencies are real timings.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostPython, pythonHas, runnerEnv } from '@gaugenn/core';
@@ -75,5 +75,10 @@ describe('gaugenn bench with the android-battery energy source on the ADB device
     expect(job.energy.baselineW).toBeCloseTo((-IDLE_UA / 1e6) * volts, 1);
     expect(Math.abs(job.energy.energyPerInferenceJ - implied) / implied).toBeLessThan(0.25);
     expect(job.energy.efficiencyMacsPerJ).toBeGreaterThan(0);
+    // The report's energy export carries it, marked coarse.
+    const rep = await gaugenn(['report', '--json'], { cwd });
+    expect(rep.exitCode, rep.stderr).toBe(0);
+    const csv = readFileSync(join(cwd, 'gaugenn-report', 'energy.csv'), 'utf8');
+    expect(csv).toMatch(/android-battery \(coarse\)/);
   }, 600_000);
 });

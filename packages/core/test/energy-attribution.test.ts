@@ -75,6 +75,8 @@ describe('energy attribution', () => {
     const back = store.energy(1);
     expect(back.map((e) => e.status)).toEqual(['done', 'failed', 'failed']);
     expect(back[0]!.attribution!.energyPerInferenceJ).toBeCloseTo(a.energyPerInferenceJ, 12);
+    // The summary row reports read.
+    expect(store.db.prepare('SELECT meter, per_inference_j FROM energy WHERE job_id = 1').get()).toEqual({ meter: 'hwmon', per_inference_j: a.energyPerInferenceJ });
     const trace = store.energyTrace(1, 'hwmon')!;
     expect(trace.powerW).toEqual(energy[0]!.trace!.powerW);
     // The report can re-derive the figure from the stored trace and markers alone.

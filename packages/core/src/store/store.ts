@@ -435,10 +435,21 @@ export class Store {
 
   // ---- energy ----------------------------------------------------------------------------------
 
-  /** Store one job's energy outcomes, one per source, with their traces; replaces what the job had. */
+  /**
+   * Store one job's energy outcomes, one per source, with their traces; replaces what the job had. The first
+   * attributed outcome is also the job's row in the summary `energy` table (schema 1) that reports read: meter is
+   * the source name, marked `(coarse)` for coarse sources, idle_w the baseline, window_j the net energy.
+   */
   saveEnergy(jobId: number, outcomes: EnergyOutcome[]): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM energy_windows WHERE job_id = ?').run(jobId);
+      this.db.prepare('DELETE FROM energy WHERE job_id = ?').run(jobId);
+      const primary = outcomes.find((o) => o.status === 'done' && o.attribution);
+      if (primary) {
+        const a = primary.attribution!;
+        this.db.prepare('INSERT INTO energy (job_id, meter, idle_w, window_j, per_inference_j, power_w, samples) VALUES (?,?,?,?,?,?,NULL)')
+          .run(jobId, `${primary.source}${primary.coarse ? ' (coarse)' : ''}`, a.baselineW, a.netEnergyJ, a.energyPerInferenceJ, a.avgPowerW);
+      }
       const ins = this.db.prepare(
         `INSERT INTO energy_windows (job_id, source, coarse, status, error, description, baseline_w, avg_power_w, energy_per_inference_j,
            net_energy_j, energy_j, window_s, inferences, efficiency_macs_per_j, inferences_per_j, spread, samples_in_window, samples_in_baseline,
