@@ -68,7 +68,8 @@ describe('android-battery energy source', () => {
     expect(e!.coarse).toBe(true);
     expect(e!.description).toMatch(/µA\/µV, discharge negative/);
     const a = e!.attribution!;
-    expect(a.baselineW).toBeCloseTo(0.2 * 4.0, 1);
+    // Within 15%: a poll that straddles the run's start (a slow shell on a loaded host) is stamped at its midpoint.
+    expect(Math.abs(a.baselineW - 0.2 * 4.0) / 0.8).toBeLessThan(0.15);
     const implied = (0.8 - 0.2) * 4.0 * 0.012; // ΔI × V × latency
     expect(Math.abs(a.energyPerInferenceJ - implied) / implied).toBeLessThan(0.25);
   });
