@@ -8,6 +8,7 @@ import { Gauge } from '@gaugenn/core';
 import type { CodeFinding, CodeSignature, GaugeConfig, ScanSink } from '@gaugenn/core';
 import tflitePlugin from '@gaugenn/plugin-tflite';
 import formatsPlugin from '@gaugenn/plugin-formats';
+import snpePlugin from '@gaugenn/plugin-snpe';
 import androidPlugin from '../src/index.js';
 import { Ajv } from 'ajv';
 import { cloudApiSignatures, codeSignatureSchema } from '../src/cloud-apis.js';
@@ -17,7 +18,7 @@ import { APP_ACTIVITY, buildDex, desc } from './dex-builder.js';
 
 async function appliedGauge(): Promise<Gauge> {
   const g = new Gauge({} as GaugeConfig);
-  for (const p of [tflitePlugin, androidPlugin, formatsPlugin]) await p.apply(g, {});
+  for (const p of [tflitePlugin, androidPlugin, formatsPlugin, snpePlugin]) await p.apply(g, {});
   return g;
 }
 

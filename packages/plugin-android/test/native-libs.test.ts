@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipReader, buildZip, createGauge, extractApp, sha256, writeZip, type ExtractedApp, type Gauge, type NativeLibSignature } from '@gaugenn/core';
 import tflitePlugin from '@gaugenn/plugin-tflite';
 import formatsPlugin from '@gaugenn/plugin-formats';
+import snpePlugin from '@gaugenn/plugin-snpe';
 import ncnnPlugin from '@gaugenn/plugin-ncnn';
 import caffePlugin from '@gaugenn/plugin-caffe';
 import androidPlugin from '../src/index.js';
@@ -22,7 +23,7 @@ let tmp: string;
 let gauge: Gauge;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'gaugenn-native-'));
-  gauge = await createGauge({ cwd: tmp, builtins: [tflitePlugin, androidPlugin, formatsPlugin, ncnnPlugin, caffePlugin] });
+  gauge = await createGauge({ cwd: tmp, builtins: [tflitePlugin, androidPlugin, formatsPlugin, ncnnPlugin, caffePlugin, snpePlugin] });
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });

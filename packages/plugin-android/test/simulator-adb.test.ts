@@ -81,6 +81,7 @@ describe('ADB device simulator through the real adb server', () => {
     expect(Number(await sh(phone, 'cat /sys/class/thermal/thermal_zone1/temp'))).toBe(34200);
     expect((await sh(phone, 'cat /sys/class/power_supply/battery/capacity /sys/class/power_supply/usb/online')).trim().split(/\s+/)).toEqual(['87', '1']);
     expect((await sh(phone, 'cat /sys/class/kgsl/kgsl-3d0/gpu_model')).trim()).toBe('Adreno730v2');
+    expect(await sh(mid, 'dumpsys SurfaceFlinger | grep GLES')).toMatch(/^GLES: Qualcomm, Adreno \(TM\) 618, OpenGL ES 3\.2/);
     const cpuinfo = await sh(phone, 'cat /proc/cpuinfo');
     expect(cpuinfo.match(/^processor/gm)).toHaveLength(8);
     expect(cpuinfo).toContain('CPU part\t: 0xd48');
@@ -280,5 +281,11 @@ describe('ADB device simulator through the real adb server', () => {
     await mid.replug();
     await server.connect(mid);
     expect((await sh(mid, 'echo back')).trim()).toBe('back');
+    // Or let replug tell the server, as a USB replug would be seen at once.
+    await mid.unplug();
+    await server.waitFor(mid.address, 'offline', 5000);
+    await mid.replug({ adbServerPort: server.port });
+    expect((await server.devices()).find((d) => d.serial === mid.address)?.state).toBe('device');
+    expect((await sh(mid, 'echo again')).trim()).toBe('again');
   }, 90_000);
 });

@@ -22,8 +22,6 @@ export const codeSignatures: CodeSignature[] = [
   },
   // org.pytorch:executorch-android.
   { id: 'executorch.Module', kind: 'framework', framework: 'executorch', service: 'ExecuTorch', classes: ['org.pytorch.executorch.*'] },
-  // Qualcomm Neural Processing SDK (SNPE) Android AAR.
-  { id: 'snpe.NeuralNetwork', kind: 'framework', framework: 'snpe', service: 'Qualcomm SNPE', classes: ['com.qualcomm.qti.snpe.SNPE', 'com.qualcomm.qti.snpe.NeuralNetwork', 'com.qualcomm.qti.snpe.*'] },
   // Alibaba MNN: the Java wrapper of MNN's Android demo (com.taobao.android.mnn), copied into apps.
   { id: 'mnn.MNNNetInstance', kind: 'framework', framework: 'mnn', service: 'Alibaba MNN', classes: ['com.taobao.android.mnn.MNNNetInstance', 'com.taobao.android.mnn.*', 'com.alibaba.android.mnn.*'] },
   // Paddle-Lite Java API (PaddlePredictor, MobileConfig) and FastDeploy's Android SDK.

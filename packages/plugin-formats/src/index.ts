@@ -1,6 +1,6 @@
 /**
  * @gaugenn/plugin-formats — detection of model formats gaugeNN does not parse (yet): ONNX, ORT, TensorFlow
- * GraphDef/SavedModel, PyTorch Mobile/TorchScript, ExecuTorch, MNN, Paddle-Lite, SNPE DLC. Models are found
+ * GraphDef/SavedModel, PyTorch Mobile/TorchScript, ExecuTorch, MNN, Paddle-Lite (SNPE DLC lives in plugin-snpe). Models are found
  * and recorded (framework, path, hash, size); parsing is left to a plugin per format.
  */
 import { definePlugin } from '@gaugenn/core';

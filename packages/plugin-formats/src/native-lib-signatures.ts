@@ -11,15 +11,6 @@ type Signature = NativeLibSignature & { kind: 'framework' | 'delegate' };
  */
 const signatures: Signature[] = [
   {
-    // Qualcomm SNPE: libSNPE.so plus DSP/HTP helpers (libsnpe_dsp_domains_v2.so, libSnpeHtpV73Stub.so, …).
-    // SNPE 2 has a C API (Snpe_*); SNPE 1 exposes C++ in namespace zdl; the Android AAR binds com.qualcomm.qti.snpe.
-    id: 'snpe.runtime',
-    kind: 'framework',
-    framework: 'snpe',
-    names: ['^libSNPE\\.so$', '^lib[Ss]npe[A-Za-z0-9_-]*\\.so$'],
-    symbols: ['Snpe_SNPEBuilder_Create', '_ZN3zdl4SNPE', 'Java_com_qualcomm_qti_snpe_'],
-  },
-  {
     // Qualcomm AI Engine Direct (QNN): one library per backend (libQnnHtp.so, libQnnCpu.so, libQnnGpu.so,
     // libQnnDsp.so), libQnnSystem.so, HTP stubs/skels, and the QNN TFLite delegate; every backend exports
     // QnnInterface_getProviders.

@@ -1,7 +1,7 @@
 /**
  * Test-only: hand-made file heads that stand for each format, built from the formats' published layouts
  * (protobuf field numbers of onnx.proto / graph.proto / saved_model.proto, the flatbuffer identifiers of
- * ort.fbs / program.fbs / DLC, Paddle-Lite's naive-buffer header, PyTorch's zip records). No real model of
+ * ort.fbs / program.fbs, Paddle-Lite's naive-buffer header, PyTorch's zip records). No real model of
  * these formats ships in an npm package installed here, so these heads are what the positive tests use.
  */
 import { buildZip } from '@gaugenn/core';
@@ -115,16 +115,3 @@ export function mnnNet(): Buffer {
   return b;
 }
 
-/** A DLC v4 record: the 8-byte DLC header and a flatbuffer with `ident` (NETD graph, NETP/NR64 weights). */
-export function dlcRecord(ident: string, version = 4): Buffer {
-  return Buffer.concat([Buffer.from([0xd5, 0x0a, version, 0, 0, 0, 0, 0]), flatbuffer(ident)]);
-}
-
-/** A `.dlc` container as SNPE writes it. */
-export function dlcZip(method: 'store' | 'deflate' = 'store'): Promise<Buffer> {
-  return buildZip([
-    { name: 'model', data: dlcRecord('NETD'), method },
-    { name: 'model.params', data: dlcRecord('NETP'), method },
-    { name: 'dlc.metadata', data: Buffer.from('converter-command=snpe-onnx-to-dlc\n'), method },
-  ]);
-}

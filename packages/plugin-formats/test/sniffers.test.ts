@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNIFF_HEAD_BYTES, ZipReader, buildZip, createGauge, extractApp, sha256, writeZip, type Gauge, type SniffHit, type Sniffer } from '@gaugenn/core';
 import formatsPlugin, { formatSniffers } from '../src/index.js';
 import { fixture, fixturesRoot, missing, packageDir } from '../../../test-support/fixtures.js';
-import { dlcRecord, dlcZip, flatbuffer, graphDef, mnnNet, onnxModel, paddleNb, pbLen, savedModel, torchTensorFirstHead, torchZip } from './heads.js';
+import { flatbuffer, graphDef, mnnNet, onnxModel, paddleNb, pbLen, savedModel, torchTensorFirstHead, torchZip } from './heads.js';
 
 /** Every sniffer's verdict on one input, by sniffer name. */
 function verdicts(path: string, bytes: Buffer, size = bytes.length): Record<string, SniffHit> {
@@ -42,12 +42,6 @@ function rng(seed: number): () => number {
   };
 }
 
-/** Incompressible bytes, so a deflated record outgrows the sniff head. */
-function noise(n: number): Buffer {
-  const rand = rng(7);
-  return Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
-}
-
 const heads: { what: string; path: string; bytes: () => Buffer | Promise<Buffer>; sniffer: string; hit: SniffHit }[] = [
   { what: 'ONNX ModelProto', path: 'assets/model.bin', bytes: onnxModel, sniffer: 'onnx', hit: { framework: 'onnx', kind: 'model', role: 'model' } },
   { what: 'ORT-format model', path: 'assets/m.ort', bytes: () => flatbuffer('ORTM'), sniffer: 'ort', hit: { framework: 'onnxruntime', kind: 'model', role: 'model' } },
@@ -58,9 +52,6 @@ const heads: { what: string; path: string; bytes: () => Buffer | Promise<Buffer>
   { what: 'PyTorch zip with a large first tensor', path: 'assets/m.pt', bytes: torchTensorFirstHead, sniffer: 'pytorch', hit: { framework: 'pytorch', kind: 'model', role: 'model' } },
   { what: 'Paddle-Lite .nb', path: 'assets/m.nb', bytes: () => paddleNb(), sniffer: 'paddle-lite', hit: { framework: 'paddle-lite', kind: 'model', role: 'model' } },
   { what: 'MNN Net', path: 'assets/face.mnn', bytes: mnnNet, sniffer: 'mnn', hit: { framework: 'mnn', kind: 'model', role: 'model' } },
-  { what: 'SNPE DLC container', path: 'assets/m.dlc', bytes: () => dlcZip(), sniffer: 'snpe-dlc', hit: { framework: 'snpe', kind: 'model', role: 'model' } },
-  { what: 'DLC graph record', path: 'assets/m.dlc!/model', bytes: () => dlcRecord('NETD'), sniffer: 'snpe-dlc', hit: { framework: 'snpe', kind: 'model', role: 'graph', group: 'assets/m.dlc' } },
-  { what: 'DLC weights record', path: 'assets/m.dlc!/model.params', bytes: () => dlcRecord('NR64'), sniffer: 'snpe-dlc', hit: { framework: 'snpe', kind: 'weights', role: 'weights', group: 'assets/m.dlc' } },
 ];
 
 describe('format sniffers on hand-made heads (standing for each format)', () => {
@@ -133,11 +124,9 @@ describe('format sniffers refuse near misses', () => {
     expect(verdicts('doc.nb', Buffer.from('(* Content-type: application/vnd.wolfram.mathematica *)\n'.repeat(40)))).toEqual({});
   });
 
-  it('zips: a DLC needs record bytes or two DLC names; other zips are left to the walker', async () => {
+  it('zips that are no model container are left to the walker', async () => {
     const onlyModel = await buildZip([{ name: 'model', data: Buffer.from('just some data named model'), method: 'store' }]);
     expect(verdicts('a.zip', onlyModel)).toEqual({});
-    const deflated = await dlcZip('deflate');
-    expect(verdicts('m.dlc', deflated)).toEqual({ 'snpe-dlc': { framework: 'snpe', kind: 'model', role: 'model' } });
     const assets = await buildZip([
       { name: 'archive/readme.txt', data: Buffer.from('x'), method: 'store' },
       { name: 'archive/data.json', data: Buffer.from('{}'), method: 'store' },
@@ -234,25 +223,17 @@ describe('plugin-formats through the walker', () => {
   it('registers its sniffers and names the frameworks it detects', () => {
     const names = new Set(gauge.sniffers.map((s: Sniffer) => s.name));
     for (const s of formatSniffers) expect(names).toContain(s.name);
-    expect(gauge.plugins.find((p) => p.name === 'formats')?.frameworks.sort()).toEqual(['executorch', 'mnn', 'onnx', 'onnxruntime', 'paddle-lite', 'pytorch', 'snpe', 'tensorflow']);
+    expect(gauge.plugins.find((p) => p.name === 'formats')?.frameworks.sort()).toEqual(['executorch', 'mnn', 'onnx', 'onnxruntime', 'paddle-lite', 'pytorch', 'tensorflow']);
   });
 
-  it('detects each format in an APK: framework, path, hash and size; containers are not opened, a deflated DLC pairs its records', async () => {
+  it('detects each format in an APK: framework, path, hash and size; containers are not opened', async () => {
     const onnx = onnxModel();
     const torch = await torchZip();
-    const dlcStored = await dlcZip('store');
     const paddle = paddleNb('v2.12', 1, 100);
     const apk = join(tmp, 'formats.apk');
-    // A deflated DLC whose first record is large: only the walker's opening of it reveals the records.
-    const bigDlc = await buildZip([
-      { name: 'model', data: Buffer.concat([dlcRecord('NETD'), noise(20_000)]), method: 'deflate' },
-      { name: 'model.params', data: dlcRecord('NETP'), method: 'deflate' },
-    ]);
     await writeZip(apk, [
       { name: 'assets/face.onnx', data: onnx, method: 'deflate' },
       { name: 'assets/seg.ptl', data: torch, method: 'store' },
-      { name: 'assets/det.dlc', data: dlcStored, method: 'store' },
-      { name: 'assets/big.dlc', data: bigDlc, method: 'deflate' },
       { name: 'assets/ocr.nb', data: paddle, method: 'deflate' },
       { name: 'assets/net.mnn', data: mnnNet(), method: 'deflate' },
       { name: 'assets/frozen_graph.pb', data: graphDef(), method: 'deflate' },
@@ -260,8 +241,6 @@ describe('plugin-formats through the walker', () => {
     const app = await extractApp({ id: apk, files: [apk], source: 'files' }, { sniffers: gauge.sniffers, scanners: gauge.scanners, modelCacheDir: join(tmp, 'cache'), workDir: join(tmp, 'work') });
     const byPath = Object.fromEntries(app.models.map((m) => [m.path, m]));
     expect(Object.keys(byPath).sort()).toEqual([
-      'assets/big.dlc!/model',
-      'assets/det.dlc',
       'assets/face.onnx',
       'assets/frozen_graph.pb',
       'assets/net.mnn',
@@ -270,15 +249,10 @@ describe('plugin-formats through the walker', () => {
     ]);
     expect(byPath['assets/face.onnx']).toMatchObject({ framework: 'onnx', sha256: sha256(onnx), bytes: onnx.length });
     expect(byPath['assets/seg.ptl']).toMatchObject({ framework: 'pytorch', sha256: sha256(torch), bytes: torch.length });
-    expect(byPath['assets/det.dlc']).toMatchObject({ framework: 'snpe', bytes: dlcStored.length });
     expect(byPath['assets/ocr.nb']).toMatchObject({ framework: 'paddle-lite', bytes: paddle.length });
-    expect(byPath['assets/big.dlc!/model']!.files.map((f) => [f.entry, f.role])).toEqual([
-      ['assets/big.dlc!/model', 'graph'],
-      ['assets/big.dlc!/model.params', 'weights'],
-    ]);
     // The TorchScript archive was taken whole, not walked into.
     expect(app.models.some((m) => m.path.startsWith('assets/seg.ptl!/'))).toBe(false);
-    expect(app.frameworks).toEqual(['mnn', 'onnx', 'paddle-lite', 'pytorch', 'snpe', 'tensorflow']);
+    expect(app.frameworks).toEqual(['mnn', 'onnx', 'paddle-lite', 'pytorch', 'tensorflow']);
     expect(app.errors).toEqual([]);
   });
 });

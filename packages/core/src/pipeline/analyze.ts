@@ -26,6 +26,7 @@ export function modelGraphJSON(file: string, sha256: string, g: ModelGraph) {
   return {
     file,
     framework: g.framework,
+    formatVersion: g.formatVersion ?? null,
     sha256,
     inputs: g.inputs,
     outputs: g.outputs,

@@ -2,7 +2,7 @@
  * An HTTP control port for a simulator, so a *command line* can act on it: unplugged mode cuts USB power with a
  * configured command (ykushcmd, uhubctl, …), and in tests that command becomes
  * `curl -s -X POST http://127.0.0.1:PORT/unplug`. Loopback only. Routes (any method; query parameters):
- * `/unplug[?keepPower=1]`, `/replug`, `/heat?zone=all&c=45`, `/cool[?zone=…&overMs=…]`,
+ * `/unplug[?keepPower=1]`, `/replug[?adbServerPort=5037]`, `/heat?zone=all&c=45`, `/cool[?zone=…&overMs=…]`,
  * `/battery?levelPct=&usbPowered=&currentUa=&voltageUv=&tempC=`, `/state` (JSON).
  */
 import { createServer, type Server } from 'node:http';
@@ -26,7 +26,7 @@ export async function startControlServer(sim: AdbDeviceSimulator, port = 0): Pro
           await sim.unplug({ keepPower: q.get('keepPower') === '1' || q.get('keepPower') === 'true' });
           return { ok: true };
         case '/replug':
-          await sim.replug();
+          await sim.replug({ adbServerPort: num(q.get('adbServerPort')) });
           return { ok: true };
         case '/heat':
           sim.heat(zoneArg(q.get('zone')), Number(q.get('c')));

@@ -39,7 +39,7 @@ function checksum(data: Buffer): number {
 
 /**
  * One message on the wire: header (command, arg0, arg1, length, data sum, magic) then the data. Peers of version
- * 0x01000001 and later skip the checksum, so it is left 0 for them (as adbd does), saving a pass over the data.
+ * 0x01000001 and later skip the checksum, so it is left 0 for them (as newer adbds do, to our knowledge), saving a pass over the data.
  */
 export function encodeMessage(command: number, arg0: number, arg1: number, data: Buffer = Buffer.alloc(0), withChecksum = true): Buffer {
   const header = Buffer.alloc(HEADER_SIZE);
@@ -54,7 +54,7 @@ export function encodeMessage(command: number, arg0: number, arg1: number, data:
 
 /**
  * Incremental decoder: feed socket chunks, get whole messages. Throws on a bad magic or an oversized payload so
- * the connection can be dropped (a real adbd drops the transport too).
+ * the connection can be dropped.
  */
 export class MessageDecoder {
   private pending: Buffer[] = [];

@@ -40,6 +40,8 @@ export interface SimDeviceProfile {
   /** /sys/class/kgsl/kgsl-3d0/gpu_model, when the GPU is an Adreno. */
   gpuModel?: string;
   gpuMaxHz?: number;
+  /** The `GLES:` line of `dumpsys SurfaceFlinger` (vendor, renderer, version), another common way to name the GPU. */
+  gles?: string;
   thermal: SimThermalZone[];
   battery: SimBattery;
   kernelVersion: string;
@@ -92,6 +94,7 @@ export const SM8450_PHONE: SimDeviceProfile = {
   cpuinfoHardware: 'Qualcomm Technologies, Inc TARO',
   gpuModel: 'Adreno730v2',
   gpuMaxHz: 818_000_000,
+  gles: 'Qualcomm, Adreno (TM) 730, OpenGL ES 3.2 V@0615.65 (GIT@c2cd3c3, I1a0e6a2b8b, 1661251525) (Date:08/23/22)',
   thermal: [
     { type: 'aoss-0-usr', tempC: 33.1 },
     { type: 'cpu-0-0-usr', tempC: 34.2 },
@@ -143,6 +146,7 @@ export const SM7125_PHONE: SimDeviceProfile = {
   cpuinfoHardware: 'Qualcomm Technologies, Inc ATOLL-AB',
   gpuModel: 'Adreno618v1',
   gpuMaxHz: 750_000_000,
+  gles: 'Qualcomm, Adreno (TM) 618, OpenGL ES 3.2 V@0502.0 (GIT@7b6b5a3, I0c2aa4f2f0, 1617086429) (Date:03/30/21)',
   thermal: [
     { type: 'aoss-0-usr', tempC: 31.9 },
     { type: 'cpu-0-0-usr', tempC: 32.8 },

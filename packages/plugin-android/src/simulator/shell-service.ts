@@ -1,7 +1,7 @@
 /**
  * The legacy `shell:` (and `exec:`) service: the command runs on the host with `sh -c`, inside the sandbox, in its
  * own process group. Output is stdout and stderr merged, no exit code (what phones without shell_v2 do). When the
- * server closes the stream, or the transport drops, the group gets SIGHUP as adbd's hang-up does: the command dies,
+ * server closes the stream, or the transport drops, the group gets SIGHUP (a hang-up, as we understand adbd to do): the command dies,
  * but a job started with `nohup … &` (ignores SIGHUP) or `setsid … &` (own group) keeps running.
  */
 import { spawn } from 'node:child_process';

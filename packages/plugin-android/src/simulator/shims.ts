@@ -97,6 +97,10 @@ thermalservice)
     awk -v m="$(cat "$z/temp")" -v n="$t" -v ty="$ty" 'BEGIN { printf "\\tTemperature{mValue=%.1f, mType=%d, mName=%s, mStatus=0}\\n", m / 1000, ty, n }'
   done
   ;;
+SurfaceFlinger)
+  echo "Build configuration: [sf PRESENT_TIME_OFFSET=0 FORCE_HWC_FOR_RBG_TO_YUV=1 MAX_VIRT_DISPLAY_DIM=4096 RUNNING_WITHOUT_SYNC_FRAMEWORK=0 NUM_FRAMEBUFFER_SURFACE_BUFFERS=3]"
+  ${profile.gles ? `echo ${q(`GLES: ${profile.gles}`)}` : ':'}
+  ;;
 power)
   echo "POWER MANAGER (dumpsys power)"
   if [ "$(cat "$S/screen")" = on ]; then echo "  mWakefulness=Awake"; else echo "  mWakefulness=Asleep"; fi

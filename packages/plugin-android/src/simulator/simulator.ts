@@ -7,6 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { EventEmitter } from 'node:events';
+import { execFile } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +17,11 @@ import { replayScript } from './shims.js';
 import { startSync } from './sync-service.js';
 import { Sandbox } from './sandbox.js';
 import { startControlServer } from './control-server.js';
-import { LoadWatcher, killTagged } from './phone-processes.js';
-import { SIM_PROFILES, coreCount, type SimBattery, type SimDeviceProfile } from './profiles.js';
+import { killTagged } from './phone-processes.js';
+import { PhoneConditions, type SimBatteryUpdate, type SimCurrentProfile, type SimThermalProfile } from './conditions.js';
+import { SIM_PROFILES, type SimBattery, type SimDeviceProfile } from './profiles.js';
+
+export type { SimBatteryUpdate, SimCurrentProfile, SimThermalProfile } from './conditions.js';
 
 /** Options of {@link AdbDeviceSimulator.start}. */
 export interface AdbSimulatorOptions {
@@ -41,33 +45,6 @@ export interface AdbSimulatorOptions {
   control?: boolean | number;
 }
 
-/** Battery change for {@link AdbDeviceSimulator.setBattery}; fields left out keep their value. */
-export interface SimBatteryUpdate {
-  levelPct?: number;
-  usbPowered?: boolean;
-  currentUa?: number;
-  voltageUv?: number;
-  tempC?: number;
-}
-
-/** `current_now` follows the load: `busyUa` while a shell command matching `busyWhile` runs, else `idleUa`. */
-export interface SimCurrentProfile {
-  idleUa: number;
-  busyUa: number;
-  busyWhile: RegExp;
-}
-
-/** Heating under load, for {@link AdbDeviceSimulator.setThermalProfile}. */
-export interface SimThermalProfile {
-  busyWhile: RegExp;
-  riseCPerS: number;
-  coolCPerS: number;
-  /** Ceiling while busy (default 95 °C). */
-  maxC?: number;
-  /** Zones that react (index, type, type prefix or `all`, the default). */
-  zones?: number | string;
-}
-
 /** A replaying runner stand-in, for {@link AdbDeviceSimulator.installReplay}. */
 export interface SimReplay {
   /** What it prints (stdout and stderr are one stream on the phone). */
@@ -86,11 +63,21 @@ export interface SimToolCall {
   args: string[];
 }
 
+/** Simulators not closed yet. */
+const live = new Set<AdbDeviceSimulator>();
+
 /**
  * Events: `command` (SimCommand started), `commandEnd` (SimCommand), `online` (a server finished CNXN),
  * `offline` (a transport closed), `pushed` ({ path, bytes }).
  */
 export class AdbDeviceSimulator extends EventEmitter {
+  // A process that exits without closing its simulators leaves no processes or temp folders behind.
+  static {
+    process.once('exit', () => {
+      for (const sim of live) sim.cleanUp();
+    });
+  }
+
   /** Every command run so far, in start order. */
   readonly commands: SimCommand[] = [];
   readonly profile: SimDeviceProfile;
@@ -100,17 +87,11 @@ export class AdbDeviceSimulator extends EventEmitter {
   private readonly sockets = new Set<Socket>();
   private _port: number;
   private commandId = 0;
-  private battery: SimBattery;
-  private currentProfile: SimCurrentProfile | undefined;
-  private busy = 0;
   private readonly ownsDir: boolean;
   private readonly simId: string;
   private closed = false;
   private powerBeforeUnplug: boolean | undefined;
-  private coolTimer: NodeJS.Timeout | undefined;
-  private loadWatch: LoadWatcher | undefined;
-  private thermalWatch: LoadWatcher | undefined;
-  private thermalTimer: NodeJS.Timeout | undefined;
+  private readonly conditions: PhoneConditions;
 
   private constructor(private readonly opts: AdbSimulatorOptions) {
     super();
@@ -121,7 +102,7 @@ export class AdbDeviceSimulator extends EventEmitter {
     const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'gaugenn-adbsim-'));
     this.simId = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
     this.sandbox = new Sandbox(dir, this.profile, opts.serial ?? `SIM${this.simId.replace(/\W/g, '').slice(-8).toUpperCase()}`);
-    this.battery = { ...this.profile.battery };
+    this.conditions = new PhoneConditions(this.sandbox, this.profile, `GAUGENN_SIM_ID=${this.simId}\0`);
     this._port = opts.port ?? 0;
   }
 
@@ -129,11 +110,17 @@ export class AdbDeviceSimulator extends EventEmitter {
   static async start(opts: AdbSimulatorOptions = {}): Promise<AdbDeviceSimulator> {
     const sim = new AdbDeviceSimulator(opts);
     sim.sandbox.build();
+    live.add(sim);
     await sim.listen();
     if (opts.control !== undefined && opts.control !== false) {
-      const c = await startControlServer(sim, typeof opts.control === 'number' ? opts.control : 0);
-      sim.control = c.server;
-      sim.controlUrl = c.url;
+      try {
+        const c = await startControlServer(sim, typeof opts.control === 'number' ? opts.control : 0);
+        sim.control = c.server;
+        sim.controlUrl = c.url;
+      } catch (err) {
+        await sim.close();
+        throw err;
+      }
     }
     return sim;
   }
@@ -174,7 +161,7 @@ export class AdbDeviceSimulator extends EventEmitter {
     return this.server !== undefined;
   }
 
-  /** The CNXN banner: product, model and device from the properties; features left empty on purpose (no shell_v2). */
+  /** The CNXN banner: product, model and device from the properties; of the features only `fixed_push_mkdir` (no `shell_v2`, on purpose). */
   get banner(): string {
     const p = this.profile.props;
     return `device::ro.product.name=${p['ro.product.name'] ?? ''};ro.product.model=${p['ro.product.model'] ?? ''};ro.product.device=${p['ro.product.device'] ?? ''};features=fixed_push_mkdir`;
@@ -187,8 +174,7 @@ export class AdbDeviceSimulator extends EventEmitter {
 
   /** Set a thermal zone (index, exact type, or type prefix like `cpu`), or `all`, to a temperature in °C. */
   heat(zone: number | string, tempC: number): void {
-    this.stopCooling();
-    for (const i of this.zoneIndexes(zone)) this.sandbox.setZoneTemp(i, tempC);
+    this.conditions.heat(zone, tempC);
   }
 
   /**
@@ -196,27 +182,12 @@ export class AdbDeviceSimulator extends EventEmitter {
    * `overMs` (so a thermal gate sees the phone cool down while it waits).
    */
   cool(zone: number | string = 'all', opts: { overMs?: number } = {}): void {
-    const zones = this.zoneIndexes(zone);
-    this.stopCooling();
-    if (!opts.overMs) {
-      for (const i of zones) this.sandbox.setZoneTemp(i, this.profile.thermal[i]!.tempC);
-      return;
-    }
-    const from = zones.map((i) => this.sandbox.zoneTemp(i));
-    const t0 = Date.now();
-    const overMs = opts.overMs;
-    const step = () => {
-      const f = Math.min(1, (Date.now() - t0) / overMs);
-      zones.forEach((i, k) => this.sandbox.setZoneTemp(i, from[k]! + (this.profile.thermal[i]!.tempC - from[k]!) * f));
-      if (f >= 1) this.stopCooling();
-    };
-    this.coolTimer = setInterval(step, Math.min(100, overMs));
-    this.coolTimer.unref();
+    this.conditions.cool(zone, opts);
   }
 
-  private stopCooling(): void {
-    if (this.coolTimer) clearInterval(this.coolTimer);
-    this.coolTimer = undefined;
+  /** Current reading of a zone (index, type or type prefix) in °C. */
+  zoneTemp(zone: number | string): number {
+    return this.conditions.zoneTemp(zone);
   }
 
   /**
@@ -225,62 +196,22 @@ export class AdbDeviceSimulator extends EventEmitter {
    * temperatures. `undefined` stops it (temperatures stay where they are).
    */
   setThermalProfile(profile: SimThermalProfile | undefined): void {
-    this.thermalWatch?.stop();
-    this.thermalWatch = undefined;
-    if (this.thermalTimer) clearInterval(this.thermalTimer);
-    this.thermalTimer = undefined;
-    if (!profile) return;
-    this.stopCooling();
-    const watch = new LoadWatcher(`GAUGENN_SIM_ID=${this.simId}\0`, profile.busyWhile, () => {});
-    watch.start();
-    this.thermalWatch = watch;
-    const zones = this.zoneIndexes(profile.zones ?? 'all');
-    let last = Date.now();
-    this.thermalTimer = setInterval(() => {
-      const now = Date.now();
-      const dt = (now - last) / 1000;
-      last = now;
-      for (const i of zones) {
-        const t = this.sandbox.zoneTemp(i);
-        const rest = this.profile.thermal[i]!.tempC;
-        const next = watch.isBusy ? Math.min(profile.maxC ?? 95, t + profile.riseCPerS * dt) : Math.max(rest, t - profile.coolCPerS * dt);
-        if (next !== t) this.sandbox.setZoneTemp(i, next);
-      }
-    }, 100);
-    this.thermalTimer.unref();
+    this.conditions.setThermalProfile(profile);
   }
 
   /** Set `scaling_cur_freq` (kHz) of one CPU or all of them, e.g. to show a throttled phone. */
   setCpuFreq(cpu: number | 'all', kHz: number): void {
-    const n = coreCount(this.profile);
-    for (let c = 0; c < n; c++) if (cpu === 'all' || cpu === c) this.sandbox.write('root', `sys/devices/system/cpu/cpu${c}/cpufreq/scaling_cur_freq`, `${Math.round(kHz)}\n`);
-  }
-
-  /** Current reading of a zone in °C. */
-  zoneTemp(zone: number | string): number {
-    const [i] = this.zoneIndexes(zone);
-    if (i === undefined) throw new Error(`no thermal zone ${JSON.stringify(zone)}`);
-    return this.sandbox.zoneTemp(i);
-  }
-
-  private zoneIndexes(zone: number | string): number[] {
-    const zones = this.profile.thermal;
-    if (typeof zone === 'number') return zone >= 0 && zone < zones.length ? [zone] : [];
-    if (zone === 'all') return zones.map((_, i) => i);
-    const exact = zones.flatMap((z, i) => (z.type === zone ? [i] : []));
-    return exact.length ? exact : zones.flatMap((z, i) => (z.type.startsWith(zone) ? [i] : []));
+    this.conditions.setCpuFreq(cpu, kHz);
   }
 
   /** Change the battery (power_supply files, and what `dumpsys battery` prints). */
   setBattery(update: SimBatteryUpdate): void {
-    this.battery = { ...this.battery, ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) };
-    this.sandbox.setBattery(this.battery);
-    this.applyCurrent();
+    this.conditions.setBattery(update);
   }
 
   /** The battery as the simulator holds it now. */
   batteryState(): SimBattery {
-    return { ...this.battery };
+    return this.conditions.batteryState();
   }
 
   /**
@@ -289,20 +220,7 @@ export class AdbDeviceSimulator extends EventEmitter {
    * counts until it ends); `idleUa` otherwise. `undefined` restores the fixed `currentUa`.
    */
   setCurrentProfile(profile: SimCurrentProfile | undefined): void {
-    this.loadWatch?.stop();
-    this.loadWatch = undefined;
-    this.currentProfile = profile;
-    if (profile) {
-      this.loadWatch = new LoadWatcher(`GAUGENN_SIM_ID=${this.simId}\0`, profile.busyWhile, () => this.applyCurrent());
-      this.loadWatch.start();
-    }
-    this.applyCurrent();
-  }
-
-  private applyCurrent(): void {
-    const p = this.currentProfile;
-    const busy = this.busy > 0 || this.loadWatch?.isBusy === true;
-    this.sandbox.setCurrent(p ? (busy ? p.busyUa : p.idleUa) : this.battery.currentUa);
+    this.conditions.setCurrentProfile(profile);
   }
 
   /**
@@ -384,33 +302,47 @@ export class AdbDeviceSimulator extends EventEmitter {
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((res) => server.close(() => res()));
     if (!opts.keepPower && this.powerBeforeUnplug === undefined) {
-      this.powerBeforeUnplug = this.battery.usbPowered;
+      this.powerBeforeUnplug = this.conditions.batteryState().usbPowered;
       this.setBattery({ usbPowered: false });
     }
   }
 
-  /** Plug back in: listen on the same port again and restore USB power. */
-  async replug(): Promise<void> {
+  /**
+   * Plug back in: listen on the same port again and restore USB power. An adb server that knew the device
+   * reconnects by itself at its next retry (about every 10 s with adb 1.0.41). With `adbServerPort`, that server
+   * is told at once, as a USB replug would be seen: `adb disconnect` of the stale entry, then `adb connect`.
+   */
+  async replug(opts: { adbServerPort?: number } = {}): Promise<void> {
     if (this.powerBeforeUnplug !== undefined) {
       this.setBattery({ usbPowered: this.powerBeforeUnplug });
       this.powerBeforeUnplug = undefined;
     }
     if (!this.server) await this.listen();
+    if (opts.adbServerPort) {
+      const adb = (...args: string[]) => new Promise<string>((res) => execFile('adb', ['-P', String(opts.adbServerPort), ...args], { timeout: 30_000 }, (_e, out) => res(String(out ?? ''))));
+      await adb('disconnect', this.address);
+      const said = await adb('connect', this.address);
+      if (!/connected to/.test(said)) throw new Error(`adb connect ${this.address} after replug: ${said.trim()}`);
+    }
   }
 
   /** Stop everything: transports, the port, every process started in the sandbox (detached ones too). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stopCooling();
-    this.loadWatch?.stop();
-    this.setThermalProfile(undefined);
+    this.conditions.stop();
     const control = this.control;
     if (control) {
       control.closeAllConnections();
       await new Promise<void>((res) => control.close(() => res()));
     }
     await this.unplug({ keepPower: true });
+    this.cleanUp();
+  }
+
+  /** Synchronous part of close, also run when the process exits without closing it. */
+  private cleanUp(): void {
+    live.delete(this);
     killTagged(`GAUGENN_SIM_ID=${this.simId}\0`);
     if (this.ownsDir) rmSync(this.sandbox.dir, { recursive: true, force: true });
   }
@@ -477,18 +409,11 @@ export class AdbDeviceSimulator extends EventEmitter {
       nextId: () => ++this.commandId,
       started: (cmd: SimCommand) => {
         this.commands.push(cmd);
-        if (this.currentProfile?.busyWhile.test(cmd.command)) {
-          this.busy++;
-          this.applyCurrent();
-          (cmd as SimCommand & { busy?: boolean }).busy = true;
-        }
+        this.conditions.commandStarted(cmd);
         this.emit('command', cmd);
       },
       ended: (cmd: SimCommand) => {
-        if ((cmd as SimCommand & { busy?: boolean }).busy) this.busy--;
-        this.loadWatch?.refresh();
-        this.thermalWatch?.refresh();
-        if (this.currentProfile) this.applyCurrent();
+        this.conditions.commandEnded(cmd);
         this.emit('commandEnd', cmd);
       },
     };

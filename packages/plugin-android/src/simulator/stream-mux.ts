@@ -213,7 +213,7 @@ export class TransportConnection extends EventEmitter {
       case A_WRTE: {
         const stream = this.streams.get(m.arg1);
         if (!stream) {
-          // Unknown stream: tell the server it is gone, as adbd does.
+          // Unknown stream: tell the server it is gone.
           this.send(A_CLSE, 0, m.arg0);
           return;
         }

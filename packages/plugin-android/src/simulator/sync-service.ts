@@ -116,7 +116,7 @@ export function startSync(stream: DeviceStream, ctx: SyncContext): void {
   const reader = new ByteReader();
   stream.onData = (d) => reader.push(d);
   stream.on('close', () => reader.end());
-  // A protocol error ends the service with FAIL and a message, as adbd does.
+  // A protocol error ends the service with FAIL and a message (adbd answers protocol errors with FAIL too, to our knowledge).
   void serve(stream, reader, ctx).catch((err: Error) => {
     if (!stream.closed) stream.write(fail(err.message));
     stream.end();

@@ -5,7 +5,6 @@ import { mnnSniffer } from './mnn.js';
 import { onnxSniffer } from './onnx.js';
 import { paddleLiteSniffer } from './paddle-lite.js';
 import { pytorchSniffer } from './pytorch.js';
-import { snpeDlcSniffer } from './snpe-dlc.js';
 import { tensorflowSniffer } from './tensorflow.js';
 
 export { looksLikeOrt, looksLikeExecutorch, ortSniffer, executorchSniffer } from './flatbuffer-formats.js';
@@ -13,14 +12,12 @@ export { looksLikeMnn, mnnSniffer } from './mnn.js';
 export { looksLikeOnnx, onnxSniffer } from './onnx.js';
 export { looksLikePaddleLite, paddleLiteSniffer } from './paddle-lite.js';
 export { looksLikePytorchZip, pytorchSniffer } from './pytorch.js';
-export { looksLikeDlcZip, dlcRecordKind, snpeDlcSniffer } from './snpe-dlc.js';
 export { looksLikeGraphDef, looksLikeSavedModel, tensorflowSniffer } from './tensorflow.js';
 
 /** Every sniffer this plugin registers. */
 export const formatSniffers: readonly Sniffer[] = [
   ortSniffer,
   executorchSniffer,
-  snpeDlcSniffer,
   pytorchSniffer,
   paddleLiteSniffer,
   mnnSniffer,
@@ -29,4 +26,4 @@ export const formatSniffers: readonly Sniffer[] = [
 ];
 
 /** Frameworks these sniffers report. */
-export const detectedFrameworks = ['onnx', 'onnxruntime', 'tensorflow', 'pytorch', 'executorch', 'mnn', 'paddle-lite', 'snpe'];
+export const detectedFrameworks = ['onnx', 'onnxruntime', 'tensorflow', 'pytorch', 'executorch', 'mnn', 'paddle-lite'];

@@ -1,5 +1,5 @@
 /**
- * The zip local file headers visible in a file head. Zip-based model containers (TorchScript, SNPE DLC) are
+ * The zip local file headers visible in a file head. Zip-based model containers (TorchScript) are
  * sniffed before the walker opens them as archives, so all a sniffer has is the first bytes: the first entry's
  * local header, and the next ones when the entries before them are small and their sizes are stated.
  */
