@@ -6,6 +6,7 @@ import type { CodeSignature, NativeLibSignature } from './extract/signatures.js'
 import type { Device, DeviceSpec, Runner } from './device/types.js';
 import type { ModelFile, ModelGraph } from './ir/model-graph.js';
 import type { GaugeConfig } from './config/schema.js';
+import type { EnergySource, EnergySourceRequest, EnergySourceSpec } from './energy/types.js';
 import type { FetchContext, FetchReport } from './fetch/types.js';
 import type { Store } from './store/store.js';
 
@@ -85,6 +86,11 @@ function makeHooks() {
     device: new HookMap(() => new AsyncSeriesBailHook<[DeviceSpec], Device | Device[] | undefined>(['spec'])),
     /** Framework → runner for a device (the deploy stage). `gauge.hooks.deploy.for('tflite')`. */
     deploy: new HookMap(() => new AsyncSeriesBailHook<[Device], Runner | undefined>(['device'])),
+    /**
+     * Energy source type → a source for a device. `gauge.hooks.energy.for('monsoon')`. A tap returns undefined for
+     * devices it cannot measure, and throws `ENERGY_SOURCE_UNAVAILABLE` saying what to check when it should but cannot.
+     */
+    energy: new HookMap(() => new AsyncSeriesBailHook<[EnergySourceRequest], EnergySource | undefined>(['request'])),
     /** After each measurement job ends. */
     measure: new AsyncSeriesHook<[MeasureEvent]>(['event']),
     /** While the report is built: add sections. */
@@ -179,7 +185,7 @@ export class Gauge {
   }
 
   /** Keys of a keyed stage (`parse`, `device`, …) that some plugin handles. */
-  handled(stage: 'source' | 'fetch' | 'parse' | 'device' | 'deploy'): string[] {
+  handled(stage: 'source' | 'fetch' | 'parse' | 'device' | 'deploy' | 'energy'): string[] {
     return [...(this.keyed.get(stage) ?? new Map<string, Hook<any, any>>())].filter(([, h]) => h.isUsed()).map(([k]) => k).sort();
   }
 
@@ -213,6 +219,15 @@ export class Gauge {
   async runner(framework: string, device: Device): Promise<Runner | undefined> {
     const hook = this.hooks.deploy.get(framework);
     return hook && hook.isUsed() ? hook.promise(device) : undefined;
+  }
+
+  /** The energy source a spec names, bound to a device (`energy: [{ source: 'monsoon' }]` in config). */
+  async energySource(spec: EnergySourceSpec, device: Device): Promise<EnergySource> {
+    const hook = this.hooks.energy.get(spec.source);
+    const s = hook && hook.isUsed() ? await hook.promise({ spec, device }) : undefined;
+    if (!hook || !hook.isUsed()) throw new GaugeError('ENERGY_SOURCE_UNAVAILABLE', `No plugin provides the energy source "${spec.source}". Known sources: ${this.handled('energy').join(', ')}.`, { hook: 'energy' });
+    if (!s) throw new GaugeError('ENERGY_SOURCE_UNAVAILABLE', `The energy source "${spec.source}" does not measure ${device.kind} devices (${device.id}). Limit it with \`devices\` in its config entry.`, { hook: `energy:${spec.source}` });
+    return s;
   }
 
   /** True when some plugin downloads apps for this source type (so `gaugenn sources fetch` and `run` fetch it first). */

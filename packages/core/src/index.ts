@@ -31,6 +31,7 @@ export * from './util/progress.js';
 export * from './device/host-python.js';
 export * from './device/runner-output.js';
 export * from './device/runner-env.js';
+export * from './energy/index.js';
 export * from './fetch/types.js';
 export * from './fetch/download.js';
 export * from './fetch/map-limit.js';

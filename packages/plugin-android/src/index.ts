@@ -11,6 +11,7 @@ import { cloudApiSignatures, codeSignatureSchema } from './cloud-apis.js';
 import { registerAndroidSources } from './source/android-sources.js';
 import { registerAndroZoo } from './source/androzoo/androzoo-source.js';
 import { registerApkeep } from './source/apkeep-source.js';
+import { registerAndroidEnergy } from './energy/register-energy.js';
 import { AdbServers, resolveAdbSpec } from './device/adb-devices.js';
 import { StfReservations, resolveStfSpec } from './stf/stf-devices.js';
 
@@ -22,6 +23,7 @@ export type { BinaryXmlDocument, XmlAttribute, XmlElement, XmlValue } from './ma
 export { readTextManifest, isTextXml } from './manifest/text-manifest.js';
 export { ANDROID_NS, ATTR_ID } from './manifest/axml-format.js';
 export { manifestScanner };
+export * from './energy/index.js';
 export { selectFromList, type AndroZooFilter, type AndroZooRow } from './source/androzoo/list-reader.js';
 export { fetchAndroZoo, androZooApps, redactKey, ANDROZOO_URL, ANDROZOO_MAX_CONCURRENCY } from './source/androzoo/androzoo-source.js';
 export { AdbTransport, DEVICE_ROOT, CACHE_ROOT } from './device/adb-transport.js';
@@ -70,6 +72,7 @@ export default definePlugin({
     registerAndroidSources(gauge);
     registerAndroZoo(gauge);
     registerApkeep(gauge);
+    registerAndroidEnergy(gauge);
     const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => gauge.log(level, message);
     const servers = new AdbServers({ startServer: options?.startAdbServer, adbPath: options?.adbPath, log });
     const reservations = new StfReservations();

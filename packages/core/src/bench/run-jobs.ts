@@ -8,6 +8,7 @@ import { delegationWarnings } from './delegation-warnings.js';
 import { sleep } from './sleep.js';
 import { thermalGate } from './thermal-gate.js';
 import { runUnplugged, type UnpluggedOptions } from './unplugged.js';
+import { measureWithEnergy } from '../energy/measure-with-energy.js';
 
 /** Protocol settings for one campaign (from `config.bench`). */
 export interface ProtocolOptions {
@@ -79,7 +80,7 @@ export async function runJob(gauge: Gauge, store: Store, job: JobRow, device: De
       ...(cpuMask ? { cpuMask } : {}),
       ...(opts.batch && opts.batch !== 1 ? { batch: opts.batch } : {}),
     };
-    const result = await measure(runner, device, request, opts);
+    const { result, energy } = await measureWithEnergy(gauge, device, job, model, () => measure(runner, device, request, opts));
     if (result.samplesMs.length === 0 && !result.aggregate) {
       throw new GaugeError('RUNNER_OUTPUT', `The ${job.framework} runner reported no samples. Check the runner's output.`);
     }
@@ -93,6 +94,7 @@ export async function runJob(gauge: Gauge, store: Store, job: JobRow, device: De
     });
     const tempAfterC = await device.temperature();
     store.finishJob(job.id, { ...result, warnings: withDelegationWarnings(result), tempAfterC });
+    store.saveEnergy(job.id, energy);
   } catch (e) {
     if (opts.signal?.aborted) {
       // Interrupted (Ctrl-C): the attempt never happened as far as the store is concerned.

@@ -4,6 +4,7 @@ import { createHostDevice } from '../device/host-device.js';
 import { GaugeError } from '../errors/gauge-error.js';
 import type { AppRef } from '../extract/types.js';
 import { definePlugin } from '../plugin/types.js';
+import { tapCoreEnergySources } from '../energy/core-sources.js';
 import { fetchList, listApps } from '../fetch/list-source.js';
 
 /** Walk a directory for app files; hidden entries are skipped, order is stable for reproducible campaigns. */
@@ -51,6 +52,7 @@ export const corePlugin = definePlugin({
     // The store, its WAL files and the model cache may sit inside a scanned directory: never treat them as apps.
     const own = (p: string) => p.startsWith(gauge.config.store) || (gauge.config.modelCache !== undefined && p.startsWith(gauge.config.modelCache));
     gauge.hooks.device.for('host').tapPromise('core', async (spec) => createHostDevice(spec.id ?? 'host'));
+    tapCoreEnergySources(gauge);
     gauge.hooks.source.for('list').tapPromise('core', (spec) => listApps(spec));
     gauge.hooks.fetch.for('list').tapPromise('core', (spec, ctx) => fetchList(spec, ctx));
     gauge.hooks.source.for('dir').tapPromise('core', async (spec) => {

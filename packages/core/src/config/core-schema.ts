@@ -40,6 +40,21 @@ export function coreSchema(pluginSchemas: Record<string, Record<string, unknown>
           searchLibraries: { type: 'boolean' },
         },
       },
+      energy: {
+        type: 'array',
+        description: 'energy sources measured around every job; the first is the primary figure',
+        items: {
+          type: 'object',
+          required: ['source'],
+          // Each source validates its own options; these keys are the protocol's.
+          properties: {
+            source: { type: 'string', minLength: 1, description: 'monsoon, android-battery, hwmon, rapl, nvml, or a plugin\'s source' },
+            devices: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'device ids or kinds this source applies to' },
+            baselineMs: { type: 'integer', minimum: 0, maximum: 600000, description: 'idle baseline before each job, ms' },
+            windows: { type: 'integer', minimum: 1, maximum: 1000, description: 'sub-windows for the spread of energy per inference' },
+          },
+        },
+      },
       bench: {
         type: 'object',
         additionalProperties: false,

@@ -10,6 +10,7 @@ export function defaultConfig(): GaugeConfig {
     sources: [],
     devices: [{ kind: 'host' }],
     extract: { searchLibraries: false },
+    energy: [],
     bench: {
       backends: ['cpu'],
       threads: [1],

@@ -18,6 +18,13 @@ export interface GaugeConfig {
     /** Read native libraries whole just to search them for embedded models (see LocateOptions). */
     searchLibraries: boolean;
   };
+  /**
+   * Energy sources measured around every job, in order (the first is the job's primary energy figure):
+   * `[{ source: 'monsoon', maxVoltage: 4.4 }, { source: 'android-battery' }]`. Source names: `monsoon`,
+   * `android-battery`, `hwmon`, `rapl`, `nvml`. Keys every entry may have: `devices` (ids or kinds it applies to),
+   * `baselineMs` (idle baseline before each job, default 3000), `windows` (sub-windows for the spread, default 5).
+   */
+  energy: import('../energy/types.js').EnergySourceSpec[];
   bench: {
     backends: string[];
     threads: number[];

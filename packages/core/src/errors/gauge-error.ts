@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   SNPE_SDK_MISSING: 'The Qualcomm SNPE/QAIRT SDK is not configured or not found',
   ENERGY_SOURCE_UNAVAILABLE: 'An energy source cannot be used on this machine or device',
   ENERGY_SOURCE_LOST: 'An energy source stopped delivering samples during a window',
+  TRACE_MALFORMED: 'A recorded power trace file could not be read',
   SOURCE_AUTH: 'A source refused the credentials (missing or wrong API key)',
   DOWNLOAD_HASH_MISMATCH: 'A downloaded file does not match its expected hash',
   DOWNLOAD_FAILED: 'A download failed after its retries',

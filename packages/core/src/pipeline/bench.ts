@@ -6,6 +6,27 @@ import { GaugeError } from '../errors/gauge-error.js';
 import type { Gauge } from '../gauge.js';
 import { summarise } from '../stats/latency-stats.js';
 import type { JobRow, Store } from '../store/store.js';
+import type { EnergyOutcome } from '../energy/types.js';
+import { closeEnergySources } from '../energy/measure-with-energy.js';
+
+/**
+ * A job's primary energy figure for `bench --json`: the first configured source, null when none was configured.
+ * A source that failed keeps the same fields as nulls, plus the `error` that says why.
+ */
+function energyJSON(outcomes: Omit<EnergyOutcome, 'trace'>[]) {
+  const o = outcomes[0];
+  if (!o) return null;
+  const a = o.attribution;
+  return {
+    source: o.source,
+    coarse: o.coarse,
+    energyPerInferenceJ: a?.energyPerInferenceJ ?? null,
+    avgPowerW: a?.avgPowerW ?? null,
+    baselineW: a?.baselineW ?? null,
+    efficiencyMacsPerJ: a?.efficiencyMacsPerJ ?? null,
+    ...(o.error ? { error: o.error } : {}),
+  };
+}
 
 /** What planning found: devices connected, jobs added, and models no runner could take. */
 export interface BenchPlan {
@@ -139,6 +160,7 @@ export async function runBench(gauge: Gauge, store: Store, plan: BenchPlan, onJo
     const bad = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (bad) throw bad.reason;
   } finally {
+    await closeEnergySources(gauge);
     await Promise.allSettled(plan.devices.map((d) => d.release?.()));
   }
   return out;
@@ -197,6 +219,7 @@ export function benchJSON(store: Store, deviceIds?: string[], campaign?: string)
         attemptLog: j.attemptLog,
         hygiene: j.hygiene ?? null,
         error: j.error ?? null,
+        energy: energyJSON(store.energy(j.id)),
       };
     }),
   };

@@ -175,4 +175,21 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX apps_package ON apps(package, snapshot);
   INSERT OR IGNORE INTO snapshots (name, created_at) SELECT DISTINCT snapshot, MIN(extracted_at) FROM apps WHERE snapshot != '' GROUP BY snapshot;
   `,
+  // 4: energy per job and source. The trace itself is kept (power as a float32 blob, times implicit from the rate
+  // or as float32 offsets, and the window markers), so energy figures can be re-derived without re-measuring.
+  `
+  CREATE TABLE energy_windows (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    coarse INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('done','failed')),
+    error TEXT,
+    description TEXT,
+    baseline_w REAL, avg_power_w REAL, energy_per_inference_j REAL, net_energy_j REAL, energy_j REAL,
+    window_s REAL, inferences REAL, efficiency_macs_per_j REAL, inferences_per_j REAL,
+    spread TEXT, samples_in_window INTEGER, samples_in_baseline INTEGER,
+    t0_ms REAL, rate_hz REAL, trace_power BLOB, trace_t BLOB, markers TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (job_id, source)
+  );
+  `,
 ];

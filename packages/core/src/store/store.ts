@@ -7,6 +7,8 @@ import type { ExtractedApp } from '../extract/types.js';
 import type { AggregateStats, Delegation, Device, DeviceInfo, JobWarning } from '../device/types.js';
 import type { ModelGraph } from '../ir/model-graph.js';
 import { MIGRATIONS } from './migrations.js';
+import type { EnergyOutcome, PowerTrace } from '../energy/types.js';
+import { blobFloat32, float32Blob } from '../energy/trace.js';
 
 const now = () => new Date().toISOString();
 const json = (v: unknown) => JSON.stringify(v ?? null);
@@ -429,5 +431,65 @@ export class Store {
   /** Timed samples of a job, in order. */
   samples(jobId: number, warmup = false): number[] {
     return (this.db.prepare('SELECT ms FROM samples WHERE job_id = ? AND warmup = ? ORDER BY idx').all(jobId, warmup ? 1 : 0) as { ms: number }[]).map((r) => r.ms);
+  }
+
+  // ---- energy ----------------------------------------------------------------------------------
+
+  /**
+   * Store one job's energy outcomes, one per source, with their traces; replaces what the job had. The first
+   * attributed outcome is also the job's row in the summary `energy` table (schema 1) that reports read: meter is
+   * the source name, marked `(coarse)` for coarse sources, idle_w the baseline, window_j the net energy.
+   */
+  saveEnergy(jobId: number, outcomes: EnergyOutcome[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM energy_windows WHERE job_id = ?').run(jobId);
+      this.db.prepare('DELETE FROM energy WHERE job_id = ?').run(jobId);
+      const primary = outcomes.find((o) => o.status === 'done' && o.attribution);
+      if (primary) {
+        const a = primary.attribution!;
+        this.db.prepare('INSERT INTO energy (job_id, meter, idle_w, window_j, per_inference_j, power_w, samples) VALUES (?,?,?,?,?,?,NULL)')
+          .run(jobId, `${primary.source}${primary.coarse ? ' (coarse)' : ''}`, a.baselineW, a.netEnergyJ, a.energyPerInferenceJ, a.avgPowerW);
+      }
+      const ins = this.db.prepare(
+        `INSERT INTO energy_windows (job_id, source, coarse, status, error, description, baseline_w, avg_power_w, energy_per_inference_j,
+           net_energy_j, energy_j, window_s, inferences, efficiency_macs_per_j, inferences_per_j, spread, samples_in_window, samples_in_baseline,
+           t0_ms, rate_hz, trace_power, trace_t, markers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      );
+      for (const o of outcomes) {
+        const a = o.attribution;
+        const t = o.trace;
+        ins.run(jobId, o.source, o.coarse ? 1 : 0, o.status, o.error ? json(o.error) : null, o.description ?? null,
+          a?.baselineW ?? null, a?.avgPowerW ?? null, a?.energyPerInferenceJ ?? null, a?.netEnergyJ ?? null, a?.energyJ ?? null,
+          a?.windowS ?? null, a?.inferences ?? null, a?.efficiencyMacsPerJ ?? null, a?.inferencesPerJ ?? null, a ? json(a.spread) : null,
+          a?.samplesInWindow ?? null, a?.samplesInBaseline ?? null,
+          t?.t0Ms ?? null, t?.rateHz ?? null, t ? float32Blob(t.powerW) : null, t?.tS ? float32Blob(t.tS) : null, json(o.markers));
+      }
+    })();
+  }
+
+  /** A job's energy outcomes in the order they were configured (without traces; see {@link energyTrace}). */
+  energy(jobId: number): Omit<EnergyOutcome, 'trace'>[] {
+    const rows = this.db.prepare('SELECT * FROM energy_windows WHERE job_id = ? ORDER BY rowid').all(jobId) as any[];
+    return rows.map((r) => ({
+      source: r.source,
+      coarse: r.coarse === 1,
+      description: r.description ?? undefined,
+      status: r.status,
+      error: parse(r.error, undefined),
+      markers: parse(r.markers, []),
+      attribution: r.status === 'done' ? {
+        baselineW: r.baseline_w, avgPowerW: r.avg_power_w, energyPerInferenceJ: r.energy_per_inference_j, netEnergyJ: r.net_energy_j,
+        energyJ: r.energy_j, windowS: r.window_s, inferences: r.inferences, efficiencyMacsPerJ: r.efficiency_macs_per_j,
+        inferencesPerJ: r.inferences_per_j, spread: parse(r.spread, { windows: 0, mean: 0, std: 0, min: 0, max: 0 }),
+        samplesInWindow: r.samples_in_window, samplesInBaseline: r.samples_in_baseline,
+      } : undefined,
+    }));
+  }
+
+  /** The stored trace of one job and source, for re-deriving its energy; undefined when none was kept. */
+  energyTrace(jobId: number, source: string): PowerTrace | undefined {
+    const r = this.db.prepare('SELECT t0_ms, rate_hz, trace_power, trace_t FROM energy_windows WHERE job_id = ? AND source = ?').get(jobId, source) as any;
+    if (!r?.trace_power) return undefined;
+    return { t0Ms: r.t0_ms, rateHz: r.rate_hz, powerW: blobFloat32(r.trace_power), ...(r.trace_t ? { tS: blobFloat32(r.trace_t) } : {}) };
   }
 }
