@@ -1,10 +1,21 @@
 import type Database from 'better-sqlite3';
-import { existsSync, statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GaugeError } from '../errors/gauge-error.js';
 
 /** Under this much free space, an I/O error while writing is a full disk (SQLite reports ENOSPC as IOERR at times). */
 const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/** Whether the store's file (when it exists) and its folder can be written: false on a read-only mount, too. */
+function writable(path: string): boolean {
+  try {
+    if (existsSync(path)) accessSync(path, constants.W_OK);
+    accessSync(dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function freeBytes(path: string): number | undefined {
   try {
@@ -25,12 +36,15 @@ export function storeFault(e: unknown, path: string): GaugeError | undefined {
   const code = String((e as { code?: unknown })?.code ?? '');
   const msg = (e as Error)?.message ?? String(e);
   const o = { subject: path, cause: e };
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || (/^SQLITE_IOERR/.test(code) && (freeBytes(path) ?? Infinity) < NEARLY_FULL_BYTES)) {
-    return new GaugeError('STORE_FULL', `The disk holding the store ${path} is full (${msg}). Nothing was half-written: free some space, or move the store with --store, and run the command again.`, o);
-  }
-  if (/^SQLITE_READONLY/.test(code) || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-    return new GaugeError('STORE_READONLY', `The store ${path} cannot be written (${msg}). Make the file and its folder writable (SQLite also writes ${path}-wal and -shm beside it), or pick another store with --store.`, o);
-  }
+  const full = () => (freeBytes(path) ?? Infinity) < NEARLY_FULL_BYTES;
+  const readOnly = () => !writable(path);
+  const FULL = () => new GaugeError('STORE_FULL', `The disk holding the store ${path} is full (${msg}). Nothing was half-written: free some space, or move the store with --store, and run the command again.`, o);
+  const READONLY = () => new GaugeError('STORE_READONLY', `The store ${path} cannot be written (${msg}). Make the file and its folder writable (SQLite also writes ${path}-wal and -shm beside it), or pick another store with --store.`, o);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return FULL();
+  if (/^SQLITE_READONLY/.test(code) || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return READONLY();
+  // SQLite reports a file it cannot create (-wal, -shm) or extend as CANTOPEN or IOERR: ask the file system why.
+  if (/^SQLITE_(IOERR|CANTOPEN)/.test(code) && readOnly()) return READONLY();
+  if (/^SQLITE_(IOERR|CANTOPEN)/.test(code) && full()) return FULL();
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) {
     return new GaugeError('STORE_LOCKED', `Another process kept the store ${path} locked past the busy timeout (${msg}). Wait for the other gaugenn to finish, or use another store with --store.`, o);
   }
@@ -38,7 +52,7 @@ export function storeFault(e: unknown, path: string): GaugeError | undefined {
     return new GaugeError('STORE_CORRUPT', `The store ${path} is damaged or not a SQLite file (${msg}). It was left untouched; restore it from a copy, or start a new store with --store.`, o);
   }
   if (/^SQLITE_CANTOPEN/.test(code)) {
-    return new GaugeError('STORE_READONLY', `The store ${path} cannot be opened for writing (${msg}). Check that its folder exists and is writable, or pick another store with --store.`, o);
+    return new GaugeError('STORE', `The store ${path} cannot be opened (${msg}). Check that its folder exists, or pick another store with --store.`, o);
   }
   if (/^SQLITE_IOERR/.test(code)) {
     return new GaugeError('STORE', `Reading or writing the store ${path} failed (${msg}). Check the disk, then run the command again.`, o);
