@@ -144,7 +144,9 @@ export class Store {
       }
       return appId;
     });
-    return tx();
+    // IMMEDIATE: take the write lock before reading, so two extracts saving at once queue on the busy timeout
+    // instead of one failing on a stale snapshot; each app's delete-and-insert stays one unit.
+    return tx.immediate();
   }
 
   /** Apps as stored, newest first. */
