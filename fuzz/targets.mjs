@@ -177,7 +177,8 @@ export const TARGETS = [
     seeds: async () =>
       named([
         ['androidTest.apk!/classes.dex', await zipEntry(packageFile(...SMALL_APK), 'classes.dex')],
-        ['settings_apk-debug.apk!/classes.dex', await zipEntry(packageFile(...SETTINGS_APK), 'classes.dex')],
+        // A real app's DEX that uses the TFLite Interpreter and its delegates: mutations reach the signature matches.
+        ['tflite_app_classes.dex', fixture('android/tflite_app_classes.dex')],
       ]),
     structure: { analyze: analyzeDex, mutators: dexMutators },
     ...scanWith('android-dex', 'classes.dex'),
