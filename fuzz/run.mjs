@@ -10,6 +10,7 @@
  * blow-up or any exception that is not a GaugeError is a failure: its reproducer (seed + path, and the input's
  * bytes in --out, default fuzz/crashes/) is printed and the exit code is 1.
  * Replay one input with `--target T --seed S --path P` (prints the stack); run saved bytes with `--file F`.
+ * `--strict` also fails a GaugeError that merely wraps a TypeError, RangeError or ReferenceError (a hidden bug).
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,7 @@ const { values: o } = parseArgs({
     out: { type: 'string', default: join(here, 'crashes') },
     json: { type: 'string' },
     list: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
   },
 });
 if (o.list) {
@@ -58,7 +60,7 @@ function fuzzTarget(name, extra = {}) {
     const t0 = Date.now();
     const res = { target: name, failures: [], stats: undefined, skipped: undefined };
     const w = new Worker(join(here, 'worker.mjs'), {
-      workerData: { targetName: name, mode, n: N, seed, path: o.path, file: o.file && resolve(o.file), seedName: o['seed-name'], outDir, progress, ...extra },
+      workerData: { targetName: name, mode, n: N, seed, path: o.path, file: o.file && resolve(o.file), seedName: o['seed-name'], outDir, progress, strict: o.strict, ...extra },
       resourceLimits: { maxOldGenerationSizeMb: Number(o['heap-mb']), maxYoungGenerationSizeMb: 64 },
     });
     let last = { started: -1, at: Date.now() };

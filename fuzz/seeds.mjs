@@ -4,7 +4,7 @@
  * in the packages' own tests (read from those files, so there is one copy). A missing seed is left out and
  * named; a target with no seed at all is skipped with a message.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,16 @@ export function fixture(rel) {
     return undefined;
   }
   return readFileSync(p);
+}
+
+/** Every file of a shared fixture folder as [name, bytes] pairs (e.g. `android/benchmark_model_outputs`). */
+export function fixtureFiles(rel, filter = () => true) {
+  const d = join(fixturesRoot, rel);
+  if (!existsSync(d)) {
+    missingSeeds.push(d);
+    return [];
+  }
+  return readdirSync(d).filter((f) => filter(f) && statSync(join(d, f)).isFile()).sort().map((f) => [`${rel}/${f}`, readFileSync(join(d, f))]);
 }
 
 /** A file inside an installed npm package, or undefined. */

@@ -15,7 +15,7 @@ import { textMutators } from './mutate/text.mjs';
 import { rand } from './mutate/rand.mjs';
 import { missingSeeds } from './seeds.mjs';
 
-const { targetName, mode, n, seed, path, file, seedName, outDir, progress: sab } = workerData;
+const { targetName, mode, n, seed, path, file, seedName, outDir, progress: sab, strict } = workerData;
 const progress = new Int32Array(sab);
 const target = TARGETS.find((t) => t.name === targetName);
 const seeds = await target.seeds();
@@ -68,6 +68,10 @@ async function runOne(bytes, s) {
     stats.outcomes[outcome] = (stats.outcomes[outcome] ?? 0) + 1;
   } catch (e) {
     if (!(e instanceof GaugeError)) throw e;
+    // A reader that wraps its own TypeError or RangeError into a GaugeError hides a bug: with --strict, that fails too.
+    if (strict && (e.cause instanceof TypeError || e.cause instanceof RangeError || e.cause instanceof ReferenceError)) {
+      throw Object.assign(new Error(`${e.code} wraps ${e.cause.name}: ${e.cause.message}`), { cause: e.cause, stack: `${e.code} wraps ${e.cause.stack}` });
+    }
     stats.rejected++;
     stats.codes[e.code] = (stats.codes[e.code] ?? 0) + 1;
     stats.templates.add(template(e));
