@@ -10,14 +10,16 @@
  * blow-up or any exception that is not a GaugeError is a failure: its reproducer (seed + path, and the input's
  * bytes in --out, default fuzz/crashes/) is printed and the exit code is 1.
  * Replay one input with `--target T --seed S --path P` (prints the stack); run saved bytes with `--file F`.
+ * `--targets FILE` adds the targets that module exports as `TARGETS` (same shape as fuzz/targets.mjs).
+ * `--dump` with --seed and --path writes that input's bytes without running it.
  * `--strict` also fails a GaugeError that merely wraps a TypeError, RangeError or ReferenceError (a hidden bug).
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { TARGETS } from './targets.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TARGETS as BUILTIN } from './targets.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { values: o } = parseArgs({
@@ -35,8 +37,13 @@ const { values: o } = parseArgs({
     json: { type: 'string' },
     list: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
+    dump: { type: 'boolean', default: false },
+    targets: { type: 'string' },
   },
 });
+// --targets FILE adds the targets a module exports as TARGETS (a plugin's own readers, outside this repo).
+const extraTargets = o.targets ? pathToFileURL(resolve(o.targets)).href : undefined;
+const TARGETS = [...BUILTIN, ...(extraTargets ? (await import(extraTargets)).TARGETS : [])];
 if (o.list) {
   for (const t of TARGETS) console.log(t.name);
   process.exit(0);
@@ -50,7 +57,7 @@ const N = Number(o.n);
 const seed = o.seed !== undefined ? Number(o.seed) : Date.now() % 2 ** 31;
 const timeMs = Number(o['time-ms']);
 const outDir = resolve(o.out);
-const mode = o.file ? 'file' : o.path !== undefined ? 'replay' : 'fuzz';
+const mode = o.file ? 'file' : o.path !== undefined ? (o.dump ? 'dump' : 'replay') : 'fuzz';
 
 /** Run one target in a worker; resolve with its stats and failures. */
 function fuzzTarget(name, extra = {}) {
@@ -60,7 +67,7 @@ function fuzzTarget(name, extra = {}) {
     const t0 = Date.now();
     const res = { target: name, failures: [], stats: undefined, skipped: undefined };
     const w = new Worker(join(here, 'worker.mjs'), {
-      workerData: { targetName: name, mode, n: N, seed, path: o.path, file: o.file && resolve(o.file), seedName: o['seed-name'], outDir, progress, strict: o.strict, ...extra },
+      workerData: { targetName: name, mode, n: N, seed, path: o.path, file: o.file && resolve(o.file), seedName: o['seed-name'], outDir, progress, strict: o.strict, extraTargets, ...extra },
       resourceLimits: { maxOldGenerationSizeMb: Number(o['heap-mb']), maxYoungGenerationSizeMb: 64 },
     });
     let last = { started: -1, at: Date.now() };
@@ -105,12 +112,22 @@ function fuzzTarget(name, extra = {}) {
 /** For a hang or memory failure the worker died mid-input: regenerate that input's bytes without running it. */
 async function dumpInput(name, f) {
   const r = await new Promise((done) => {
-    const w = new Worker(join(here, 'worker.mjs'), { workerData: { targetName: name, mode: 'dump', seed: f.seed, path: f.path, outDir, progress: new SharedArrayBuffer(12) } });
+    const w = new Worker(join(here, 'worker.mjs'), { workerData: { targetName: name, mode: 'dump', seed: f.seed, path: f.path, outDir, progress: new SharedArrayBuffer(12), extraTargets } });
     w.on('message', (m) => m.type === 'dumped' && done(m.file));
     w.on('error', () => done(undefined));
     w.on('exit', () => done(undefined));
   });
   f.file = r;
+}
+
+if (mode === 'dump') {
+  // Write one input's bytes (--target, --seed, --path) without running the reader.
+  for (const name of names) {
+    const f = { seed, path: o.path };
+    await dumpInput(name, f);
+    console.log(f.file ?? `could not regenerate input ${o.path} of ${name}`);
+  }
+  process.exit(0);
 }
 
 const results = [];

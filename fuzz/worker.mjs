@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
 import { GaugeError } from '@gaugenn/core';
-import { TARGETS } from './targets.mjs';
+import { TARGETS as BUILTIN } from './targets.mjs';
 import { byteMutators } from './mutate/bytes.mjs';
 import { textMutators } from './mutate/text.mjs';
 import { rand } from './mutate/rand.mjs';
 import { missingSeeds } from './seeds.mjs';
 
-const { targetName, mode, n, seed, path, file, seedName, outDir, progress: sab, strict } = workerData;
+const { targetName, mode, n, seed, path, file, seedName, outDir, progress: sab, strict, extraTargets } = workerData;
 const progress = new Int32Array(sab);
+const TARGETS = [...BUILTIN, ...(extraTargets ? (await import(extraTargets)).TARGETS : [])];
 const target = TARGETS.find((t) => t.name === targetName);
 const seeds = await target.seeds();
 if (!seeds.length) {
