@@ -59,6 +59,19 @@ const timeMs = Number(o['time-ms']);
 const outDir = resolve(o.out);
 const mode = o.file ? 'file' : o.path !== undefined ? (o.dump ? 'dump' : 'replay') : 'fuzz';
 
+/** The worker of the target running now; on SIGINT/SIGTERM it is asked for its figures so far. */
+let current;
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.log(`\n(stopped by ${sig}: figures so far)`);
+    current?.postMessage('stats');
+    setTimeout(() => process.exit(130), 10_000).unref();
+  });
+}
+
 /** Run one target in a worker; resolve with its stats and failures. */
 function fuzzTarget(name, extra = {}) {
   return new Promise((done) => {
@@ -70,6 +83,7 @@ function fuzzTarget(name, extra = {}) {
       workerData: { targetName: name, mode, n: N, seed, path: o.path, file: o.file && resolve(o.file), seedName: o['seed-name'], outDir, progress, strict: o.strict, extraTargets, ...extra },
       resourceLimits: { maxOldGenerationSizeMb: Number(o['heap-mb']), maxYoungGenerationSizeMb: 64 },
     });
+    current = w;
     let last = { started: -1, at: Date.now() };
     let lastReport = Date.now();
     const finish = () => {
@@ -97,6 +111,11 @@ function fuzzTarget(name, extra = {}) {
       if (m.type === 'failure') res.failures.push(m);
       else if (m.type === 'shrunk') res.shrunk = m;
       else if (m.type === 'done') res.stats = m.stats;
+      else if (m.type === 'partial') {
+        res.stats = m.stats;
+        res.partial = true;
+        w.terminate();
+      }
       else if (m.type === 'skipped') res.skipped = m.why;
       else if (m.type === 'dumped') res.dumped = m.file;
     });
@@ -134,6 +153,7 @@ const results = [];
 let failed = 0;
 console.log(`gaugeNN fuzz: ${mode === 'fuzz' ? `${N} inputs per target` : mode}, seed ${seed}, ${timeMs} ms and ${o['heap-mb']} MiB heap per input`);
 for (const name of names) {
+  if (stopping) break;
   const r = await fuzzTarget(name);
   for (const f of r.failures) if (!f.file && f.kind !== 'exception') await dumpInput(name, f);
   results.push(r);
@@ -146,7 +166,7 @@ for (const name of names) {
   console.log(
     `${name.padEnd(18)} ${String(s?.inputs ?? '?').padStart(7)} inputs  ${r.seconds.toFixed(1).padStart(7)} s  ` +
       `accepted ${s?.accepted ?? '?'}  rejected ${s?.rejected ?? '?'}  ${s?.templates ?? '?'} distinct errors  ${Object.keys(s?.outcomes ?? {}).length} outcomes  ` +
-      `slowest ${s ? s.slowestMs.toFixed(0) : '?'} ms  ${r.failures.length ? `FAILED (${r.failures.length})` : 'ok'}`,
+      `slowest ${s ? s.slowestMs.toFixed(0) : '?'} ms  ${r.failures.length ? `FAILED (${r.failures.length})` : r.partial ? 'ok so far (stopped)' : 'ok'}`,
   );
   if (codes) console.log(`${''.padEnd(18)} codes: ${codes}`);
   for (const f of r.failures) {
@@ -159,4 +179,4 @@ for (const name of names) {
 }
 if (o.json) writeFileSync(o.json, JSON.stringify({ seed, n: N, timeMs, results }, null, 2));
 console.log(failed ? `\n${failed} failure(s)` : `\nno failures`);
-process.exit(failed ? 1 : 0);
+process.exit(failed ? 1 : stopping ? 130 : 0);

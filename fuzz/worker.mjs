@@ -79,8 +79,11 @@ async function runOne(bytes, s) {
   }
 }
 
-const done = () =>
-  parentPort.postMessage({ type: 'done', stats: { ...stats, templates: stats.templates.size, templateList: [...stats.templates].sort() } });
+const done = (type = 'done') =>
+  parentPort.postMessage({ type, stats: { ...stats, templates: stats.templates.size, templateList: [...stats.templates].sort() } });
+// The parent asks for the figures so far when it is stopped (Ctrl-C, SIGTERM): a long run cut short still reports.
+parentPort.on('message', (m) => m === 'stats' && done('partial'));
+parentPort.unref(); // listening must not keep a finished worker alive
 
 if (mode === 'file') {
   const s = seeds.find((x) => x.name === seedName) ?? seeds[0];
@@ -106,6 +109,8 @@ if (mode === 'file') {
     }
     const s = seeds[input.s];
     const index = run++;
+    // Let messages in now and then (a synchronous reader never yields to the event loop otherwise).
+    if (index % 256 === 0) await new Promise((r) => setImmediate(r));
     Atomics.store(progress, 0, index);
     Atomics.store(progress, 1, 1);
     Atomics.add(progress, 2, 1);
