@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { hostPython, pythonHas } from '@gaugenn/core';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,19 +66,28 @@ describe('two processes on one store', () => {
     expect((await gaugenn(['extract', ...MODELS, '--store', db, '--json'], { cwd })).exitCode).toBe(0);
     expect((await gaugenn(['analyze', '--store', db, '--json'], { cwd })).exitCode).toBe(0);
 
+    // What one process alone records per job (attempts), on a copy of the same store: the baseline.
+    const ref = join(cwd, 'ref.db');
+    copyFileSync(db, ref);
+    expect((await gaugenn(['bench', '--store', ref, '--json'], { cwd })).exitCode).toBe(0);
+    const r = new Database(ref, { readonly: true });
+    const refAttempts = new Map((r.prepare('SELECT model_sha256 || threads AS k, attempts FROM jobs').all() as { k: string; attempts: number }[]).map((x) => [x.k, x.attempts]));
+    r.close();
+    writeFileSync(join(cwd, 'jobs.log'), '');
+
     const [a, b] = await Promise.all([gaugenn(['bench', '--store', db, '--json'], { cwd }), gaugenn(['bench', '--store', db, '--json'], { cwd })]);
     expect(a.exitCode, a.stderr).toBe(0);
     expect(b.exitCode, b.stderr).toBe(0);
 
     const d = new Database(db, { readonly: true });
-    const jobs = d.prepare('SELECT id, status, attempts, runs, warmup FROM jobs ORDER BY id').all() as { id: number; status: string; attempts: number; runs: number; warmup: number }[];
+    const jobs = d.prepare('SELECT id, model_sha256 || threads AS k, status, attempts, runs, warmup FROM jobs ORDER BY id').all() as { id: number; k: string; status: string; attempts: number; runs: number; warmup: number }[];
     const samples = (id: number, w: number) => (d.prepare('SELECT COUNT(*) AS n FROM samples WHERE job_id = ? AND warmup = ?').get(id, w) as { n: number }).n;
     const measured = readFileSync(join(cwd, 'jobs.log'), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[0]));
     expect(jobs).toHaveLength(MODELS.length * 2);
     for (const j of jobs) {
       expect(j.status).toBe('done');
       expect(measured.filter((id) => id === j.id), `job ${j.id} finished by ${measured.filter((id) => id === j.id).length} processes`).toHaveLength(1);
-      expect(j.attempts, `job ${j.id} attempts`).toBe(1);
+      expect(j.attempts, `job ${j.id} attempts (one process alone: ${refAttempts.get(j.k)})`).toBe(refAttempts.get(j.k));
       expect(samples(j.id, 0)).toBe(j.runs);
       expect(samples(j.id, 1)).toBe(j.warmup);
     }
