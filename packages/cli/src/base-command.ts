@@ -46,6 +46,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const roots = [...this.config.plugins.values()].filter((p) => p.type !== 'core').map((p) => p.root);
     const store = overrides.store ?? (this.flags.store ? resolve(this.flags.store) : undefined);
     const gauge = await createGauge({ configPath: this.flags.config, builtins: BUNDLED_PLUGINS, pluginRoots: roots, overrides: { store, reportDir: overrides.reportDir } });
+    // Warnings (a plugin that failed on one app or job, a hot device) go to stderr, so --json's stdout stays one document.
+    gauge.hooks.log.tap('cli', (level, message) => {
+      if (level === 'warn' || level === 'error') process.stderr.write(`${level === 'warn' ? 'Warning' : 'Error'}: ${message}\n`);
+    });
     // How a worker thread rebuilds this Gauge for parallel extraction.
     setGaugeRecipe(gauge, { builtins: BUNDLED_SPECIFIERS, cwd: process.cwd(), configPath: this.flags.config, pluginRoots: roots });
     return gauge;

@@ -120,13 +120,13 @@ describe('data movement and normalisation', () => {
     expect(g.notes!.join(' ')).toMatch(/MyFancyOp/);
   });
 
-  it('absurd dims are a MODEL_MALFORMED GaugeError', () => {
+  it('absurd dims are a MODEL_MALFORMED GaugeError, an absurd element count LIMIT_EXCEEDED', () => {
     expect(() => net('', 'input: "data" input_shape { dim: 1 dim: 3 dim: 99999999999 dim: 3 }')).toThrow(GaugeError);
     try {
       net('', 'input: "data" input_shape { dim: 100000 dim: 100000 dim: 100000 dim: 100000 }');
       expect.unreachable();
     } catch (e) {
-      expect((e as GaugeError).code).toBe('MODEL_MALFORMED');
+      expect((e as GaugeError).code).toBe('LIMIT_EXCEEDED');
       expect((e as GaugeError).message).toMatch(/absurd/);
     }
   });

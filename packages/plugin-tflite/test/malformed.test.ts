@@ -6,17 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { missing } from '../../../test-support/fixtures.js';
 import { parseTflite } from '../src/index.js';
 import { tfliteFixture } from './support/models.js';
+import { buildModel } from './support/build-model.js';
 
 const FILE = 'assets/broken.tflite';
 
 /** Parse and return the error; fail if anything but a MODEL_MALFORMED GaugeError comes out. */
-function malformedError(bytes: Uint8Array): GaugeError | undefined {
+function malformedError(bytes: Uint8Array, codes: string[] = ['MODEL_MALFORMED']): GaugeError | undefined {
   try {
     parseTflite(bytes, [{ path: FILE, sha256: 'x', bytes: bytes.length }]);
     return undefined;
   } catch (e) {
     expect(e).toBeInstanceOf(GaugeError);
-    expect((e as GaugeError).code).toBe('MODEL_MALFORMED');
+    expect(codes).toContain((e as GaugeError).code);
     expect((e as GaugeError).message).toContain(FILE);
     return e as GaugeError;
   }
@@ -66,7 +67,7 @@ describe('malformed models', () => {
         const at = k % 2 === 0 ? 8 + ((i * 97 + k * 31) % 4000) : b.length - 4 - ((i * 131 + k * 17) % 8000);
         b.writeUInt32LE(randomBytes(4).readUInt32LE(0), at & ~3);
       }
-      malformedError(b); // may still parse; if it throws, it must be MODEL_MALFORMED
+      malformedError(b, ['MODEL_MALFORMED', 'LIMIT_EXCEEDED']); // may still parse; if it throws, it must be one of these
     }
   });
 
@@ -81,5 +82,22 @@ describe('malformed models', () => {
   it('not a TFLite file at all', () => {
     expect(malformedError(Buffer.from('definitely not a model'))?.message).toMatch(/identifier/);
     expect(malformedError(new Uint8Array(0))).toBeDefined();
+  });
+});
+
+describe('absurd sizes', () => {
+  // Found by `npm run fuzz` (target tflite): a mutated vtable entry gave shapes whose FLOPs overflowed to
+  // Infinity, which the parser returned as the model's totals. Such a model is refused with LIMIT_EXCEEDED.
+  it('a layer whose shapes overflow the totals is LIMIT_EXCEEDED, not Infinity', () => {
+    const big = 2 ** 31 - 1;
+    const fb = buildModel({
+      opcodes: [{ deprecated: 9, builtin: 9 }], // FULLY_CONNECTED
+      subgraphs: [{
+        tensors: [{ name: 'x', shape: [big, big] }, { name: 'w', shape: [big, big], buffer: 1 }, { name: 'y', shape: [big, big] }],
+        inputs: [0], outputs: [2], ops: [{ opcode: 0, inputs: [0, 1], outputs: [2] }],
+      }],
+      buffers: [{}, {}],
+    });
+    expect(() => parseTflite(fb)).toThrow(expect.objectContaining({ code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/beyond 2\^53/) }));
   });
 });

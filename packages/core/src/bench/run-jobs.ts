@@ -114,10 +114,16 @@ export async function runJob(gauge: Gauge, store: Store, job: JobRow, device: De
   const after = store.job(job.id)!;
   if (outcome === 'lost') return { job: after, outcome };
   const samplesMs = after.status === 'done' ? store.samples(job.id) : [];
-  await gauge.hooks.measure.promise({
-    jobId: job.id, device: job.deviceId, model: job.model, framework: job.framework, backend: job.backend, threads: job.threads,
-    status: after.status === 'done' ? 'done' : 'failed', samplesMs, error: after.error?.message,
-  });
+  try {
+    await gauge.hooks.measure.promise({
+      jobId: job.id, device: job.deviceId, model: job.model, framework: job.framework, backend: job.backend, threads: job.threads,
+      status: after.status === 'done' ? 'done' : 'failed', samplesMs, error: after.error?.message,
+    });
+  } catch (e) {
+    // The job is committed; a plugin observing it must not stop the campaign. Say which plugin failed.
+    const err = GaugeError.from(e, 'PLUGIN_HOOK', { hook: 'measure' });
+    gauge.log('warn', `${err.plugin ? `plugin ${err.plugin}` : 'a plugin'} failed on job ${job.id} (hook measure): ${err.message}`);
+  }
   return { job: after, outcome: after.status === 'done' ? 'done' : 'failed' };
 }
 

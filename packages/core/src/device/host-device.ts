@@ -42,6 +42,18 @@ export async function hostInfo(): Promise<DeviceInfo> {
   };
 }
 
+/** Process groups of commands still running: killed if gaugeNN exits first, so no runner outlives it. */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+});
+
 /** The machine gaugeNN runs on; the embedded default device. Commands run locally through execa. */
 export class HostTransport implements Transport {
   private dir?: string;
@@ -54,21 +66,45 @@ export class HostTransport implements Transport {
     if (localPath !== remotePath) await copyFile(remotePath, localPath);
   }
 
+  /**
+   * Run a command on the host. It runs in a process group of its own, and on timeout or cancellation the whole
+   * group is killed (SIGKILL), so a runner that forked children cannot leave them running or holding its output
+   * open; members left when the command itself exits are killed too.
+   */
   async exec(command: string, args: string[], o: ExecOptions = {}): Promise<ExecResult> {
-    const r = await (await loadExeca())(command, args, {
+    const sub = (await loadExeca())(command, args, {
       reject: false,
-      timeout: o.timeoutMs,
       cancelSignal: o.signal,
       cwd: o.cwd,
       env: o.env,
       input: o.input,
       stripFinalNewline: false,
+      detached: true,
     });
-    if (r.failed && r.exitCode === undefined && !r.timedOut && !r.isCanceled) {
+    const pid = sub.pid;
+    const killGroup = () => {
+      if (pid === undefined) return;
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    };
+    let timedOut = false;
+    const timer = o.timeoutMs ? setTimeout(() => { timedOut = true; killGroup(); }, o.timeoutMs) : undefined;
+    const onAbort = () => killGroup();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    if (pid !== undefined) liveGroups.add(pid);
+    sub.on('exit', killGroup);
+    const r = await sub;
+    if (timer) clearTimeout(timer);
+    o.signal?.removeEventListener('abort', onAbort);
+    if (pid !== undefined) liveGroups.delete(pid);
+    if (r.failed && r.exitCode === undefined && !timedOut && !r.isCanceled && r.signal === undefined) {
       // The program could not be started at all (ENOENT, EACCES): say so as exit code 127, as a shell would.
       return { exitCode: 127, stdout: String(r.stdout ?? ''), stderr: `${r.stderr ?? ''}${r.message}`, timedOut: false };
     }
-    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), timedOut: Boolean(r.timedOut) };
+    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), timedOut };
   }
 
   async readFile(remotePath: string): Promise<Buffer> {

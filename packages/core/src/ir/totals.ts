@@ -1,5 +1,6 @@
 import type { Category, DType, Layer, Modality, ModelTotals, QuantizationInfo, TensorInfo } from './model-graph.js';
 import { MAC_CATEGORIES } from './model-graph.js';
+import { GaugeError } from '../errors/gauge-error.js';
 
 /** Product of a shape's dimensions; open (-1) dimensions count as 1. */
 export function elementCount(shape: readonly number[]): number {
@@ -33,7 +34,15 @@ export function sumTotals(layers: readonly Layer[]): ModelTotals {
     params += l.params;
     for (const w of l.weights) weightBytes += w.bytes;
   }
-  return { macs, flops, params, weightBytes };
+  const totals = { macs, flops, params, weightBytes };
+  // Shapes that overflow (dims of 2^31 multiplied together) give totals no device could run and no float holds
+  // exactly: refuse the model with a typed error rather than store Infinity or a rounded absurdity.
+  for (const [k, v] of Object.entries(totals)) {
+    if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER)) {
+      throw new GaugeError('LIMIT_EXCEEDED', `The model's ${k} come to ${v}, beyond 2^53: its shapes overflow (a hostile or damaged file). It was not analysed; nothing else is affected.`);
+    }
+  }
+  return totals;
 }
 
 /** Summarise weight dtypes into a {@link QuantizationInfo}. */

@@ -79,7 +79,15 @@ export async function extractApps(
   const locate = { searchLibraries: gauge.config.extract?.searchLibraries ?? false, ...options.locate };
   const workers = Math.min(apps.length, options.workers ?? gauge.config.extract?.workers ?? (recipe ? (recipe.workers ?? availableParallelism()) : 1));
   const record = async (x: ExtractedApp, i: number) => {
-    await gauge.hooks.extract.promise(x);
+    try {
+      await gauge.hooks.extract.promise(x);
+    } catch (e) {
+      // A plugin observing apps must not stop the campaign: its error (naming the plugin) is kept with the app.
+      if (e instanceof GaugeError && e.code === 'INTERRUPTED') throw e;
+      const err = GaugeError.from(e, 'PLUGIN_HOOK', { hook: 'extract', subject: x.app.files[0] });
+      x.errors.push(err.toJSON());
+      gauge.log('warn', `${err.plugin ? `plugin ${err.plugin}` : 'a plugin'} failed on ${x.app.files[0] ?? x.app.id} (hook extract): ${err.message}`);
+    }
     store.saveApp(x, appFingerprint(x.app));
     out.push(x);
     onApp?.(x, i);

@@ -9,6 +9,7 @@ import type { ModelGraph } from '../ir/model-graph.js';
 import { MIGRATIONS } from './migrations.js';
 import type { EnergyOutcome, PowerTrace } from '../energy/types.js';
 import { blobFloat32, float32Blob } from '../energy/trace.js';
+import { guardDatabase, storeFault } from './store-faults.js';
 
 const now = () => new Date().toISOString();
 const json = (v: unknown) => JSON.stringify(v ?? null);
@@ -108,11 +109,17 @@ export class Store {
   readonly db: Database.Database;
 
   constructor(readonly path: string) {
+    let raw: Database.Database | undefined;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
+      raw = new Database(path);
+      // Every statement maps disk-full, read-only, locked and corrupt-file errors to typed GaugeErrors.
+      this.db = guardDatabase(raw, path);
       this.db.pragma('busy_timeout = 5000');
+      // Before anything writes (even switching to WAL rewrites the header): a foreign, damaged or newer file
+      // is refused and left as it is.
+      this.checkFile();
+      this.db.pragma('journal_mode = WAL');
       // Foreign keys stay off while migrating: a migration that rebuilds a table (SQLite's documented way to
       // change a constraint) must not cascade-delete the rows that reference it. better-sqlite3 turns them on by
       // default, so they are turned off explicitly (outside any transaction, where SQLite ignores the pragma).
@@ -120,16 +127,28 @@ export class Store {
       this.migrate();
       this.db.pragma('foreign_keys = ON');
     } catch (e) {
+      raw?.close();
       if (e instanceof GaugeError) throw e;
-      throw new GaugeError('STORE', `Cannot open the store ${path}: ${(e as Error).message}. Check the path is writable, or pick another with --store.`, { cause: e, subject: path });
+      throw storeFault(e, path) ?? new GaugeError('STORE', `Cannot open the store ${path}: ${(e as Error).message}. Check the path is writable, or pick another with --store.`, { cause: e, subject: path });
+    }
+  }
+
+  /** Refuse a file gaugeNN must not write: one from a newer schema, or a SQLite file that is not a store. */
+  private checkFile(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new GaugeError('STORE_NEWER', `The store ${this.path} was written by a newer gaugeNN (schema ${version} > ${MIGRATIONS.length}). It was left untouched: upgrade gaugeNN to read it, or pick another store with --store.`, { subject: this.path });
+    }
+    if (version === 0) {
+      const tables = (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 5").all() as { name: string }[]).map((t) => t.name);
+      if (tables.length) {
+        throw new GaugeError('STORE_CORRUPT', `${this.path} is a SQLite file but not a gaugeNN store (it has tables ${tables.join(', ')} and no gaugeNN schema version). It was left untouched; pick another store with --store.`, { subject: this.path });
+      }
     }
   }
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new GaugeError('STORE', `The store ${this.path} was written by a newer gaugeNN (schema ${version} > ${MIGRATIONS.length}). Upgrade gaugeNN to read it.`);
-    }
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.db.transaction(() => {
         this.db.exec(MIGRATIONS[v]!);
@@ -178,7 +197,9 @@ export class Store {
       }
       return appId;
     });
-    return tx();
+    // IMMEDIATE: take the write lock before reading, so two extracts saving at once queue on the busy timeout
+    // instead of one failing on a stale snapshot; each app's delete-and-insert stays one unit.
+    return tx.immediate();
   }
 
   /** Apps as stored, one row per (app, snapshot), in the order they were recorded. */

@@ -36,7 +36,7 @@ export function checkShape(shape: number[], what: string, subject: string): numb
     if (!Number.isInteger(d) || d < -1 || d > MAX_DIM) throw bad(`dimension ${d} is absurd`);
     n *= Math.max(d, 1);
   }
-  if (n > MAX_ELEMENTS) throw bad(`${n} elements is absurd`);
+  if (n > MAX_ELEMENTS) throw new GaugeError('LIMIT_EXCEEDED', `${subject}: ${what} has shape [${shape.join(', ')}], ${n} elements is absurd (beyond the 2^48 limit). gaugeNN refuses it rather than compute with it.`, { subject });
   return shape;
 }
 

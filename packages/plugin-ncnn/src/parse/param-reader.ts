@@ -43,11 +43,18 @@ export function isBinaryParam(bytes: Uint8Array): boolean {
 
 /** Parse a param file's bytes, text or binary. */
 export function readParam(bytes: Uint8Array, subject?: string): NcnnNet {
-  if (bytes.length > LIMITS.paramBytes) throw bad(`the param is ${bytes.length} bytes, above the ${LIMITS.paramBytes}-byte limit`, subject);
+  if (bytes.length > LIMITS.paramBytes) throw limit(`the param is ${bytes.length} bytes, above the ${LIMITS.paramBytes}-byte limit`, subject);
   return isBinaryParam(bytes) ? readBinaryParam(bytes, subject) : readTextParam(new TextDecoder('utf-8', { fatal: false }).decode(bytes), subject);
 }
 
+/** A count past the safety limits: the file may be well-formed, but reading it would cost too much. */
+function limit(why: string, subject?: string): GaugeError {
+  return new GaugeError('LIMIT_EXCEEDED', `${subject ?? 'ncnn param'}: ${why}. gaugeNN refuses it rather than allocate for it.`, { subject });
+}
+
 function checkCounts(layerCount: number, blobCount: number, subject?: string): void {
+  if (layerCount > LIMITS.layers) throw limit(`the header declares ${layerCount} layers, above the limit of ${LIMITS.layers}`, subject);
+  if (blobCount > LIMITS.blobs) throw limit(`the header declares ${blobCount} blobs, above the limit of ${LIMITS.blobs}`, subject);
   if (!Number.isInteger(layerCount) || layerCount <= 0 || layerCount > LIMITS.layers) throw bad(`the header declares ${layerCount} layers (expected 1..${LIMITS.layers})`, subject);
   if (!Number.isInteger(blobCount) || blobCount <= 0 || blobCount > LIMITS.blobs) throw bad(`the header declares ${blobCount} blobs (expected 1..${LIMITS.blobs})`, subject);
 }
