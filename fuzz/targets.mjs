@@ -7,13 +7,14 @@
  *     structure: { analyze: (bytes) => info, mutators: { name: (buf, rng, info) => buf } },  // optional
  *     text: true,                              // optional: also use the text mutators (line/number/punctuation)
  *     setup: async () => ctx,                  // optional, once per worker (a Gauge, a scratch folder)
+ *     teardown: async (ctx) => {},             // optional, after the last input (remove the scratch folder)
  *     run: async (bytes, seed, ctx) => outcome // throw a GaugeError to reject; return a short string to name the outcome
  *   }
  *
  * Every input is one seed plus 1–4 mutations (byte-level, and the target's structure-aware ones). `run` may
  * throw only GaugeErrors; anything else, a hang past the time bound or memory past the bound is a crash.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferByteSource, GaugeError, ZipReader, buildZip, createGauge, extractApp, parseRunnerOutput } from '@gaugenn/core';
@@ -44,9 +45,13 @@ function checkGraph(g) {
 
 /** A Gauge with the readers' plugins, as the CLI builds it, for scanners and sniffers. */
 async function gauge() {
-  const cwd = join(tmpdir(), `gaugenn-fuzz-cfg-${process.pid}`);
-  mkdirSync(cwd, { recursive: true });
-  return createGauge({ cwd, builtins: [tflitePlugin, ncnnPlugin, caffePlugin, androidPlugin, formatsPlugin] });
+  // An empty folder as the working directory, so no gaugenn.config.* of the caller's is picked up.
+  const cwd = mkdtempSync(join(tmpdir(), 'gaugenn-fuzz-cfg-'));
+  try {
+    return await createGauge({ cwd, builtins: [tflitePlugin, ncnnPlugin, caffePlugin, androidPlugin, formatsPlugin] });
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 }
 
 /** Run the one scanner that wants `path`, collecting findings (a scanner throws GaugeErrors for bad input). */
@@ -126,9 +131,7 @@ export const TARGETS = [
     // may throw only GaugeErrors (the walker would wrap anything else, so the wrappers below look first).
     setup: async () => {
       const g = await gauge();
-      const dir = join(tmpdir(), `gaugenn-fuzz-walk-${process.pid}`);
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
+      const dir = mkdtempSync(join(tmpdir(), 'gaugenn-fuzz-walk-'));
       const ctx = { dir, count: 0, foreign: undefined };
       const guard = (name, fn) => (...args) => {
         try {
@@ -143,6 +146,7 @@ export const TARGETS = [
       ctx.scanners = g.scanners.map((s) => ({ ...s, wants: s.wants.bind(s), scan: guard(`scanner ${s.name}`, s.scan.bind(s)) }));
       return ctx;
     },
+    teardown: (ctx) => rmSync(ctx.dir, { recursive: true, force: true }),
     run: async (bytes, _seed, ctx) => {
       // Models land in a content-addressed cache: empty it now and then so a long run stays small on disk.
       if (ctx.count++ % 200 === 0) {

@@ -79,8 +79,10 @@ async function runOne(bytes, s) {
   }
 }
 
-const done = (type = 'done') =>
+const done = async (type = 'done') => {
+  if (type === 'done') await target.teardown?.(ctx);
   parentPort.postMessage({ type, stats: { ...stats, templates: stats.templates.size, templateList: [...stats.templates].sort() } });
+};
 // The parent asks for the figures so far when it is stopped (Ctrl-C, SIGTERM): a long run cut short still reports.
 parentPort.on('message', (m) => m === 'stats' && done('partial'));
 parentPort.unref(); // listening must not keep a finished worker alive
@@ -88,7 +90,7 @@ parentPort.unref(); // listening must not keep a finished worker alive
 if (mode === 'file') {
   const s = seeds.find((x) => x.name === seedName) ?? seeds[0];
   await runOne(readFileSync(file), s);
-  done();
+  await done();
 } else if (mode === 'dump') {
   fc.check(fc.property(arb, (input) => { writeRepro(build(input), `${seed}-${path}`); return true; }), { seed, path, numRuns: 1, endOnFailure: true });
   parentPort.postMessage({ type: 'dumped', file: join(outDir, `${targetName}-${seed}-${String(path).replace(/[^\w.-]/g, "_")}.bin`) });
@@ -146,5 +148,5 @@ if (mode === 'file') {
       error: r.errorInstance?.stack ?? String(r.error),
     });
   }
-  done();
+  await done();
 }
