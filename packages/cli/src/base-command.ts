@@ -1,19 +1,28 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { GaugeError, Store, createGauge, setGaugeRecipe, type Gauge } from '@gaugenn/core';
-import androidPlugin from '@gaugenn/plugin-android';
-import tflitePlugin from '@gaugenn/plugin-tflite';
-import ncnnPlugin from '@gaugenn/plugin-ncnn';
-import caffePlugin from '@gaugenn/plugin-caffe';
-import formatsPlugin from '@gaugenn/plugin-formats';
-import snpePlugin from '@gaugenn/plugin-snpe';
-import monsoonPlugin from '@gaugenn/plugin-energy-monsoon';
-import reportPlugin from '@gaugenn/report';
+import { GaugeError, Store, createGauge, setGaugeRecipe, type Gauge, type GaugePlugin } from '@gaugenn/core';
 import { resolve } from 'node:path';
 
-/** Plugins that ship with the CLI. Others come from `gaugenn plugins install` or the config's `use`. */
-export const BUNDLED_PLUGINS = [tflitePlugin, ncnnPlugin, caffePlugin, androidPlugin, snpePlugin, formatsPlugin, monsoonPlugin, reportPlugin];
-/** The same plugins by module specifier, so extraction workers can load them (functions cannot cross threads). */
-const BUNDLED_SPECIFIERS = ['@gaugenn/plugin-tflite', '@gaugenn/plugin-ncnn', '@gaugenn/plugin-caffe', '@gaugenn/plugin-android', '@gaugenn/plugin-snpe', '@gaugenn/plugin-formats', '@gaugenn/plugin-energy-monsoon', '@gaugenn/report'].map((s) => import.meta.resolve(s));
+/**
+ * Plugins that ship with the CLI, by module specifier: the one list of them. Each is imported when a command
+ * builds its Gauge, not at start-up (so `--help` and `--version` load none), and extraction workers load them
+ * by the same specifiers (functions cannot cross threads). Others come from `gaugenn plugins install` or the
+ * config's `use`.
+ */
+export const BUNDLED_PLUGINS = [
+  '@gaugenn/plugin-tflite',
+  '@gaugenn/plugin-ncnn',
+  '@gaugenn/plugin-caffe',
+  '@gaugenn/plugin-android',
+  '@gaugenn/plugin-snpe',
+  '@gaugenn/plugin-formats',
+  '@gaugenn/plugin-energy-monsoon',
+  '@gaugenn/report',
+] as const;
+
+/** Import the bundled plugins (in parallel; each module once per process). */
+export async function loadBundledPlugins(): Promise<GaugePlugin<any>[]> {
+  return Promise.all(BUNDLED_PLUGINS.map(async (s) => ((await import(s)) as { default: GaugePlugin<any> }).default));
+}
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -45,9 +54,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async gauge(overrides: { store?: string; reportDir?: string } = {}): Promise<Gauge> {
     const roots = [...this.config.plugins.values()].filter((p) => p.type !== 'core').map((p) => p.root);
     const store = overrides.store ?? (this.flags.store ? resolve(this.flags.store) : undefined);
-    const gauge = await createGauge({ configPath: this.flags.config, builtins: BUNDLED_PLUGINS, pluginRoots: roots, overrides: { store, reportDir: overrides.reportDir } });
+    const gauge = await createGauge({ configPath: this.flags.config, builtins: await loadBundledPlugins(), pluginRoots: roots, overrides: { store, reportDir: overrides.reportDir } });
     // How a worker thread rebuilds this Gauge for parallel extraction.
-    setGaugeRecipe(gauge, { builtins: BUNDLED_SPECIFIERS, cwd: process.cwd(), configPath: this.flags.config, pluginRoots: roots });
+    setGaugeRecipe(gauge, { builtins: BUNDLED_PLUGINS.map((s) => import.meta.resolve(s)), cwd: process.cwd(), configPath: this.flags.config, pluginRoots: roots });
     return gauge;
   }
 

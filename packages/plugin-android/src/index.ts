@@ -6,6 +6,7 @@ import { definePlugin, type CodeSignature } from '@gaugenn/core';
 import { manifestScanner } from './scan/manifest-scanner.js';
 import { dexScanner } from './scan/dex-scanner.js';
 import { nativeLibScanner } from './scan/native-lib-scanner.js';
+import { markNativeLibUse } from './scan/native-lib-use.js';
 import { cloudApiSignatures, codeSignatureSchema } from './cloud-apis.js';
 import { registerAndroidSources } from './source/android-sources.js';
 
@@ -30,5 +31,7 @@ export default definePlugin({
     gauge.addCodeSignatures(cloudApiSignatures);
     gauge.addCodeSignatures(options?.codeSignatures ?? []);
     registerAndroidSources(gauge);
+    // After the whole app is walked: which native libraries the app's own code loads.
+    gauge.hooks.extract.tap('android', (app) => markNativeLibUse(app));
   },
 });

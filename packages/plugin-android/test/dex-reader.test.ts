@@ -80,7 +80,7 @@ describe('evidence rule (hand-made DEX files)', () => {
       methods: [{ class: desc('com.google.cloud.vision.v1.ImageAnnotatorClient'), name: 'create', returns: desc('com.google.cloud.vision.v1.ImageAnnotatorClient') }],
     });
     expect(await scan(gaugeWith([VISION]), dex, 'classes2.dex')).toEqual([
-      { id: 'cloud.google.vision', kind: 'cloud', evidence: 'com.google.cloud.vision.v1.ImageAnnotatorClient', path: 'classes2.dex' },
+      { id: 'cloud.google.vision', kind: 'cloud', evidence: 'com.google.cloud.vision.v1.ImageAnnotatorClient', path: 'classes2.dex', use: 'bundled' },
     ]);
   });
 
@@ -184,7 +184,7 @@ describe('signature matching', () => {
     expect(s.findings).toEqual([]);
     g.addCodeSignatures([{ id: 'late', kind: 'framework', framework: 'tflite', classes: ['org.tensorflow.lite.Interpreter'] }]);
     await scanner.scan(dex, 'classes.dex', s);
-    expect(s.findings).toEqual([{ id: 'late', kind: 'framework', framework: 'tflite', evidence: 'org.tensorflow.lite.Interpreter', path: 'classes.dex' }]);
+    expect(s.findings).toEqual([{ id: 'late', kind: 'framework', framework: 'tflite', evidence: 'org.tensorflow.lite.Interpreter', path: 'classes.dex', use: 'bundled' }]);
   });
 });
 

@@ -99,6 +99,14 @@ export interface CodeFinding {
   path: string;
   /** Framework it belongs to, where it belongs to one. */
   framework?: string;
+  /**
+   * `called` when code outside the finding's own library package calls or constructs it (the app uses it);
+   * `bundled` when it is only defined, or used only inside its library (it merely ships). Absent where the
+   * scanner cannot tell.
+   */
+  use?: 'called' | 'bundled';
+  /** With `use: called`: a class outside the library whose code calls it (or, for a native library, loads it). */
+  calledBy?: string;
 }
 
 /** A native library in the app. */
@@ -110,6 +118,8 @@ export interface NativeLib {
   sha256?: string;
   /** ML runtime this library is, where fingerprinted. */
   framework?: string;
+  /** Classes whose code loads it by name (`System.loadLibrary`/`System.load`); absent when no DEX code does. */
+  loadedBy?: string[];
 }
 
 /** A file that looks like a model but has no known magic: likely an encrypted or obfuscated model. Never a model. */

@@ -2,7 +2,11 @@ import type { CodeSignature, Gauge, Scanner } from '@gaugenn/core';
 import { DexCode } from '../dex/dex-code.js';
 import { hasDexMagic } from '../dex/dex-file.js';
 import { dexMalformed } from '../dex/malformed.js';
-import { SignatureIndex } from '../dex/signature-index.js';
+import { SignatureIndex, type SignatureMatch } from '../dex/signature-index.js';
+import { insideLibrary, libraryRoot } from '../dex/library-root.js';
+
+/** Id of the findings that say which class loads which native library by name (see native-lib-use.ts). */
+export const LOAD_LIBRARY_ID = 'android.loadLibrary';
 
 /**
  * `classes.dex`, `classes2.dex`, … at the root of the app or of a nested archive (`split.apk!/classes2.dex`,
@@ -22,7 +26,9 @@ const MAX_DEX_BYTES = 128 * 1024 * 1024;
 /**
  * DEX scanner `android-dex`: reads the type, proto, field, method and class tables of each `classes*.dex` (and
  * `assets/**.dex`) and reports every entry of `gauge.codeSignatures` that the code references: framework APIs,
- * delegates, cloud ML APIs. One finding per signature id per DEX entry, whose `evidence` is the class or
+ * delegates, cloud ML APIs. The method bodies say whether code outside the finding's own library calls or
+ * constructs it (`use: called`, with `calledBy`) or whether it only ships inside its library (`use: bundled`);
+ * classes that load native libraries by name are reported as `android.loadLibrary` findings. One finding per signature id per DEX entry, whose `evidence` is the class or
  * `Class.method` that proves it. The catalogue is read at scan time, so plugins and config may extend it.
  * A malformed DEX becomes an `ARCHIVE_CORRUPT` error for that entry; the walk goes on.
  */
@@ -48,9 +54,39 @@ export function dexScanner(gauge: Gauge): Scanner {
         return;
       }
       const code = DexCode.read(data, path);
-      for (const { signature: s, evidence } of index().match(code)) {
-        sink.addFinding({ id: s.id, kind: s.kind, evidence, path, ...(s.framework ? { framework: s.framework } : {}) });
+      const matches = index().match(code);
+      // One pass over the method bodies for everything matched: who calls it, from where.
+      const callers = code.callers(new Set(matches.flatMap((m) => m.matched.classes)), new Set(matches.flatMap((m) => m.matched.methods)));
+      for (const m of matches) {
+        const s = m.signature;
+        const outside = outsideCaller(m, callers);
+        sink.addFinding({
+          id: s.id,
+          kind: s.kind,
+          evidence: m.evidence,
+          path,
+          ...(s.framework ? { framework: s.framework } : {}),
+          use: outside ? 'called' : 'bundled',
+          ...(outside ? { calledBy: outside } : {}),
+        });
+      }
+      // Classes that load native libraries by name, with the names they may load (matched to libraries later).
+      for (const l of callers.loads) {
+        if (l.names.length === 0) continue;
+        sink.addFinding({ id: LOAD_LIBRARY_ID, kind: 'other', evidence: `${l.caller}: System.loadLibrary(${l.names.map((n) => JSON.stringify(n)).join(', ')})`, path });
       }
     },
   };
+}
+
+/**
+ * The first class (sorted) outside the match's own library packages that calls or constructs what matched;
+ * undefined when only the library itself does (or nothing does).
+ */
+function outsideCaller(m: SignatureMatch, callers: ReturnType<DexCode['callers']>): string | undefined {
+  const roots = new Set([...m.matched.classes, ...m.matched.methods.map((x) => x.slice(0, x.lastIndexOf('.')))].map(libraryRoot));
+  const from = new Set<string>();
+  for (const c of m.matched.classes) for (const x of callers.ofClass.get(c) ?? []) from.add(x);
+  for (const k of m.matched.methods) for (const x of callers.ofMethod.get(k) ?? []) from.add(x);
+  return [...from].filter((c) => !insideLibrary(c, roots)).sort()[0];
 }
