@@ -1,6 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { GaugeError, Store, createGauge, setGaugeRecipe, type Gauge, type GaugePlugin } from '@gaugenn/core';
-import { resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 
 /**
  * Plugins that ship with the CLI, by module specifier: the one list of them. Each is imported when a command
@@ -71,16 +71,43 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.jsonEnabled();
   }
 
-  protected override async catch(err: Error & { exitCode?: number }): Promise<any> {
+  /**
+   * Errors become one clear message and exit code 2 (GaugeErrors), or oclif's own code. With `--json`, stdout
+   * gets exactly one document for every exit code: the command's result, or here `{ error }`, never both.
+   */
+  protected override async catch(err: Error & { exitCode?: number; code?: string; oclif?: { exit?: number } }): Promise<any> {
+    if (this.jsonEnabled()) {
+      // `this.exit(n)` after the command already printed its result: only the code is left to set.
+      if (err.code === 'EEXIT') {
+        process.exitCode = err.oclif?.exit ?? 1;
+        return;
+      }
+      process.exitCode = err instanceof GaugeError ? 2 : (err.oclif?.exit ?? 1);
+      // oclif's own errors (parse, validation) carry `oclif.exit`: the command line is wrong.
+      const code = err.oclif ? 'USAGE' : (err.code ?? 'UNEXPECTED');
+      this.logJson({ error: err instanceof GaugeError ? err.toJSON() : { code, message: err.message } });
+      return;
+    }
     if (err instanceof GaugeError) {
       const where = [err.plugin && `plugin ${err.plugin}`, err.hook && `hook ${err.hook}`].filter(Boolean).join(', ');
-      if (this.jsonEnabled()) {
-        this.logJson({ error: err.toJSON() });
-        this.exit(2);
-      }
       this.error(`${err.message}${where ? ` (${where})` : ''}`, { code: err.code, exit: 2 });
     }
     return super.catch(err);
+  }
+
+  /**
+   * Paths as the user typed them: `resolved` (absolute, as sources hand them over) mapped back to the argument it
+   * came from, or to the argument's folder joined with the path below it; anything else unchanged.
+   */
+  protected asGiven(args: readonly string[]): (resolved: string) => string {
+    const given = args.map((a) => ({ a, abs: resolve(a) }));
+    return (p: string) => {
+      for (const { a, abs } of given) {
+        if (p === abs) return a;
+        if (p.startsWith(abs + sep)) return join(a, relative(abs, p));
+      }
+      return p;
+    };
   }
 
   protected override async finally(err: Error | undefined): Promise<any> {

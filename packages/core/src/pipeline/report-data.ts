@@ -10,9 +10,16 @@ const shape = (t: { shape: number[]; dtype: string }) => `${t.shape.join('x')} $
 function appFindings(a: { code_findings: string; cloud_apis: string; native_libs: string; suspected_encrypted: string }, services: Map<string, string>) {
   const findings = JSON.parse(a.code_findings) as CodeFinding[];
   const libs = JSON.parse(a.native_libs) as NativeLib[];
+  // Apps count by what their code calls: a delegate or cloud SDK that only ships inside a library is listed apart.
+  const called = (f: CodeFinding) => f.use !== 'bundled';
+  const ids = (fs: CodeFinding[]) => [...new Set(fs.map((f) => f.id))].sort();
+  const delegates = findings.filter((f) => f.kind === 'delegate');
+  const cloud = JSON.parse(a.cloud_apis) as CodeFinding[];
+  const calledDelegates = ids(delegates.filter(called));
   return {
-    delegates: [...new Set(findings.filter((f) => f.kind === 'delegate').map((f) => f.id))].sort(),
-    cloudApis: [...new Set((JSON.parse(a.cloud_apis) as CodeFinding[]).map((f) => `${services.get(f.id) ?? f.id} (${f.evidence})`))].sort(),
+    delegates: calledDelegates,
+    bundledDelegates: ids(delegates.filter((f) => !called(f))).filter((id) => !calledDelegates.includes(id)),
+    cloudApis: [...new Set(cloud.filter(called).map((f) => `${services.get(f.id) ?? f.id} (${f.evidence})`))].sort(),
     mlLibs: libs.filter((l) => l.framework).map((l) => `${l.name} (${l.framework}, ${l.abi})`),
     suspectedEncrypted: (JSON.parse(a.suspected_encrypted) as unknown[]).length,
   };
