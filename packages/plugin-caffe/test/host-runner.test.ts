@@ -1,24 +1,16 @@
 /** The host runner really runs OpenCV DNN (opencv-python-headless 4.x) on MTCNN, LeNet and the demo model. */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GaugeError, createHostDevice, type RunRequest } from '@gaugenn/core';
 import { missing } from '../../../test-support/fixtures.js';
+import { runtimeMissing } from '../../../test-support/host-runtime.js';
 import { HostCaffeRunner, buildDemoCaffeModel, parseCaffe } from '../src/index.js';
 import { localDevice } from './support/local-device.js';
 import { caffeFixture } from './support/models.js';
 
-function opencvMissing(): string | undefined {
-  try {
-    execFileSync('python3', ['-c', 'import cv2; cv2.dnn.readNetFromCaffe'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    process.stderr.write('[skip] python3 cannot import cv2.dnn.readNetFromCaffe: pip install opencv-python-headless==4.12.0.88\n');
-    return 'missing OpenCV DNN (pip install opencv-python-headless==4.12.0.88)';
-  }
-}
+const opencvMissing = () => runtimeMissing('import cv2; cv2.dnn.readNetFromCaffe', 'opencv-python-headless==4.12.0.88');
 
 const request = (files: { path: string; role?: string }[], over: Partial<RunRequest> = {}): RunRequest => ({
   modelFiles: files,
