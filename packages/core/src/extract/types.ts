@@ -188,7 +188,21 @@ export interface ScanSink {
   addSuspect(s: EncryptedSuspect): void;
 }
 
-/** A scanner reads whole entries it asks for (manifest, DEX, `.so`) and reports findings. Never executes them. */
+/** An entry a scanner reads by byte ranges (see {@link Scanner.scanRanges}). */
+export interface RangeReader {
+  path: string;
+  size: number;
+  /** Up to `length` bytes from `offset` of the (decompressed) entry; shorter only at its end. */
+  read(offset: number, length: number): Promise<Buffer>;
+}
+
+/** A byte range of an entry. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** A scanner reads entries it asks for (manifest, DEX, `.so`) and reports findings. Never executes them. */
 export interface Scanner {
   name: string;
   /** True for entry paths this scanner wants to read. Called for every entry, so keep it cheap. */
@@ -196,4 +210,10 @@ export interface Scanner {
   /** Largest entry it will read whole; larger ones are skipped with a note. Default 64 MiB. */
   maxBytes?: number;
   scan(data: Buffer, path: string, sink: ScanSink): void | Promise<void>;
+  /**
+   * Read only the byte ranges it needs (a header first, then the tables it names) instead of the whole entry.
+   * When present the walker calls this instead of {@link scan}. It may return the ranges worth searching for
+   * embedded models (a library's read-only data); the rest of the entry is then never read.
+   */
+  scanRanges?(entry: RangeReader, sink: ScanSink): Promise<ByteRange[] | void>;
 }

@@ -1,6 +1,7 @@
 import type { CodeSignature, Gauge, Scanner } from '@gaugenn/core';
 import { DexCode } from '../dex/dex-code.js';
 import { hasDexMagic } from '../dex/dex-file.js';
+import { CONTAINER_HEADER_SIZE, ENDIAN_CONSTANT, HEADER, HEADER_SIZE } from '../dex/format.js';
 import { dexMalformed } from '../dex/malformed.js';
 import { SignatureIndex, type SignatureMatch } from '../dex/signature-index.js';
 import { insideLibrary, libraryRoot } from '../dex/library-root.js';
@@ -48,6 +49,18 @@ export function dexScanner(gauge: Gauge): Scanner {
     wants(path) {
       return path.endsWith('.dex') && (CLASSES_DEX.test(path) || ASSET_DEX.test(path));
     },
+    // In the walker: the header first. One that is no DEX (an encrypted asset) or names no ids costs its 0x78
+    // bytes; otherwise the whole file is read, since the id tables, class data and method bodies span it.
+    async scanRanges(entry, sink) {
+      const head = await entry.read(0, CONTAINER_HEADER_SIZE);
+      if (!hasDexMagic(head)) {
+        if (CLASSES_DEX.test(entry.path)) throw dexMalformed(entry.path, 'it does not start with the DEX magic "dex\\n0NN\\0"');
+        return [];
+      }
+      if (head.length >= HEADER_SIZE && noIds(head)) return [];
+      this.scan(await entry.read(0, entry.size), entry.path, sink);
+      return [];
+    },
     scan(data, path, sink) {
       if (!hasDexMagic(data)) {
         if (CLASSES_DEX.test(path)) throw dexMalformed(path, 'it does not start with the DEX magic "dex\\n0NN\\0"');
@@ -89,4 +102,13 @@ function outsideCaller(m: SignatureMatch, callers: ReturnType<DexCode['callers']
   for (const c of m.matched.classes) for (const x of callers.ofClass.get(c) ?? []) from.add(x);
   for (const k of m.matched.methods) for (const x of callers.ofMethod.get(k) ?? []) from.add(x);
   return [...from].filter((c) => !insideLibrary(c, roots)).sort()[0];
+}
+
+/** A little-endian DEX header whose every id table is empty: there is nothing to reference or call. */
+function noIds(head: Buffer): boolean {
+  // A v041 container may hold further DEX files after this header: read it whole.
+  if (head.toString('latin1', 4, 7) === '041') return false;
+  if (head.readUInt32LE(HEADER.endianTag) !== ENDIAN_CONSTANT) return false;
+  const sizes = [HEADER.stringIdsSize, HEADER.typeIdsSize, HEADER.protoIdsSize, HEADER.fieldIdsSize, HEADER.methodIdsSize, HEADER.classDefsSize];
+  return sizes.every((at) => head.readUInt32LE(at) === 0);
 }
