@@ -257,7 +257,9 @@ class Walk {
     const magic = knownMagic(head);
     let found = 0;
     const searchable = !magic || (magic.locatable && (data !== undefined || this.locateOptions.searchLibraries));
-    const rangesOnly = ranges !== undefined && !searchable && magic?.locatable === true;
+    // A scanner that read it by ranges has said what is worth searching (a library's read-only data; nothing
+    // for a `.so` that is no ELF), so the rest is never read, unless the config asks for whole libraries.
+    const rangesOnly = ranges !== undefined && !this.locateOptions.searchLibraries;
     if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && rangesOnly) {
       found = await this.locateInRanges(h, ranges);
     } else if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && searchable) {
