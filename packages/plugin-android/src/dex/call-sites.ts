@@ -41,6 +41,8 @@ export function callSites(dex: DexFile, names: readonly (string | undefined)[], 
   const out: CallSites = { byType: new Map(), byMethod: new Map(), loads: [] };
   const data = dex.data;
   const loadMethods = loaderMethods(dex, names);
+  // Nothing to look for (no matched API, no library loading): the method bodies need not be read at all.
+  if (types.size === 0 && methods.size === 0 && loadMethods.size === 0) return out;
   const add = (m: Map<number, Set<number>>, k: number, caller: number) => {
     let s = m.get(k);
     if (!s) m.set(k, (s = new Set()));
