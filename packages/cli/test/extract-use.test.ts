@@ -17,6 +17,7 @@ describe.skipIf(skip)('code findings say whether the app calls them or only bund
   let dir = '';
   let gpu: BuiltApk;
   let nnapi: BuiltApk;
+  let example: BuiltApk;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gaugenn-use-'));
@@ -29,6 +30,8 @@ describe.skipIf(skip)('code findings say whether the app calls them or only bund
     const app = (pkg: string, imports: string[], body: string) =>
       buildApk({ package: pkg, versionCode: 7, versionName: '1.7', minSdk: 24, targetSdk: 34, java: activity(pkg, ['org.tensorflow.lite.Interpreter', ...imports], body), libs, nativeLibs }, dir);
     gpu = await app('com.example.gpu', ['org.tensorflow.lite.gpu.GpuDelegate'], 'System.loadLibrary("tensorflowlite_gpu_jni"); Interpreter.Options o = new Interpreter.Options(); o.addDelegate(new GpuDelegate()); new Interpreter(model, o);');
+    // An app whose own package lies inside the library's (TensorFlow's example apps do).
+    example = await app('org.tensorflow.lite.examples.gpu', ['org.tensorflow.lite.gpu.GpuDelegate'], 'Interpreter.Options o = new Interpreter.Options(); o.addDelegate(new GpuDelegate()); new Interpreter(model, o);');
     nnapi = await app('com.example.nnapi', ['org.tensorflow.lite.nnapi.NnApiDelegate'], 'Interpreter.Options o = new Interpreter.Options(); o.addDelegate(new NnApiDelegate()); new Interpreter(model, o);');
   }, 600_000);
 
@@ -58,6 +61,14 @@ describe.skipIf(skip)('code findings say whether the app calls them or only bund
     expect(useOf(app, 'tflite.NnApiDelegate')).toMatchObject({ use: 'called', calledBy: 'com.example.nnapi.Main' });
     const g = useOf(app, 'tflite.GpuDelegate');
     if (g) expect(g.use).toBe('bundled');
+  }, 300_000);
+
+  it('an app in the library\'s own package tree (org.tensorflow.lite.examples) still counts as calling', async () => {
+    const app = await findings(example.apk);
+    expect(useOf(app, 'tflite.GpuDelegate')).toMatchObject({ use: 'called', calledBy: 'org.tensorflow.lite.examples.gpu.Main' });
+    const nn = useOf(app, 'tflite.NnApiDelegate');
+    if (nn) expect(nn.use).toBe('bundled');
+    expect(app.codeFindings.some((f) => f.id.startsWith('android.'))).toBe(false);
   }, 300_000);
 
   it('native libraries say which classes load them; the TFLite runtime is loaded by TFLite itself, not the app', async () => {

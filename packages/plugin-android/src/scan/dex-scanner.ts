@@ -8,6 +8,8 @@ import { insideLibrary, libraryRoot } from '../dex/library-root.js';
 
 /** Id of the findings that say which class loads which native library by name (see native-lib-use.ts). */
 export const LOAD_LIBRARY_ID = 'android.loadLibrary';
+/** Id of the findings that list, for a finding only its library calls, the callers inside that library's packages. */
+export const INSIDE_CALLERS_ID = 'android.insideCallers';
 
 /**
  * `classes.dex`, `classes2.dex`, … at the root of the app or of a nested archive (`split.apk!/classes2.dex`,
@@ -72,7 +74,10 @@ export function dexScanner(gauge: Gauge): Scanner {
       const callers = code.callers(new Set(matches.flatMap((m) => m.matched.classes)), new Set(matches.flatMap((m) => m.matched.methods)));
       for (const m of matches) {
         const s = m.signature;
-        const outside = outsideCaller(m, callers);
+        const { outside, inside } = callersOf(m, callers);
+        // Callers inside the library's packages may still be the app's own code (TensorFlow's example apps live
+        // in org.tensorflow.lite.examples): the extract hook, which knows the app's package, decides (native-lib-use.ts).
+        if (!outside && inside.length > 0) sink.addFinding({ id: INSIDE_CALLERS_ID, kind: 'other', evidence: `${s.id}: ${inside.join(' ')}`, path });
         sink.addFinding({
           id: s.id,
           kind: s.kind,
@@ -92,16 +97,24 @@ export function dexScanner(gauge: Gauge): Scanner {
   };
 }
 
+/** Most inside-library callers passed on per finding. */
+const MAX_INSIDE = 16;
+
 /**
- * The first class (sorted) outside the match's own library packages that calls or constructs what matched;
- * undefined when only the library itself does (or nothing does).
+ * The first class (sorted) outside the match's own library packages that calls or constructs what matched
+ * (undefined when only the library itself does, or nothing does), and the callers inside those packages.
  */
-function outsideCaller(m: SignatureMatch, callers: ReturnType<DexCode['callers']>): string | undefined {
+function callersOf(m: SignatureMatch, callers: ReturnType<DexCode['callers']>): { outside?: string; inside: string[] } {
   const roots = new Set([...m.matched.classes, ...m.matched.methods.map((x) => x.slice(0, x.lastIndexOf('.')))].map(libraryRoot));
   const from = new Set<string>();
   for (const c of m.matched.classes) for (const x of callers.ofClass.get(c) ?? []) from.add(x);
   for (const k of m.matched.methods) for (const x of callers.ofMethod.get(k) ?? []) from.add(x);
-  return [...from].filter((c) => !insideLibrary(c, roots)).sort()[0];
+  const sorted = [...from].sort();
+  const matchedPackages = new Set(m.matched.classes.map((c) => c.slice(0, c.lastIndexOf('.'))));
+  return {
+    outside: sorted.find((c) => !insideLibrary(c, roots)),
+    inside: sorted.filter((c) => insideLibrary(c, roots) && !matchedPackages.has(c.slice(0, c.lastIndexOf('.')))).slice(0, MAX_INSIDE),
+  };
 }
 
 /** A little-endian DEX header whose every id table is empty: there is nothing to reference or call. */

@@ -4,10 +4,11 @@
  * separate entries, seen in any order), each library gets `loadedBy`, each finding in it `use`, and the
  * loader findings are dropped:
  * `called` when a class outside the app's known library packages (the packages of its code findings, e.g.
- * `org.tensorflow.lite`) loads it, `bundled` when only library code loads it or nothing does.
+ * `org.tensorflow.lite`) loads it, `bundled` when only library code loads it or nothing does. Code findings only
+ * a library's packages call become `called` when one of those callers lies in the app's own package.
  */
 import type { ExtractedApp } from '@gaugenn/core';
-import { LOAD_LIBRARY_ID } from './dex-scanner.js';
+import { INSIDE_CALLERS_ID, LOAD_LIBRARY_ID } from './dex-scanner.js';
 import { insideLibrary, libraryRoot } from '../dex/library-root.js';
 
 const LOAD = /^([^:]+): System\.loadLibrary\((".*")\)$/;
@@ -56,6 +57,30 @@ export function markNativeLibUse(app: ExtractedApp): void {
     f.use = own ? 'called' : 'bundled';
     if (own) f.calledBy = own;
   }
-  // The loader findings were the DEX scanner's message to this step; what they say now sits on the libraries.
-  app.codeFindings = app.codeFindings.filter((f) => f.id !== LOAD_LIBRARY_ID);
+  markAppPackageCallers(app);
+  // The loader and caller findings were the DEX scanner's messages to this step; what they say now sits on the
+  // libraries and findings.
+  app.codeFindings = app.codeFindings.filter((f) => f.id !== LOAD_LIBRARY_ID && f.id !== INSIDE_CALLERS_ID);
+}
+
+/**
+ * A finding only its library's packages call is still called by the app when one of those callers is the app's
+ * own code, known by the manifest's package (`org.tensorflow.lite.examples.detection` calling `GpuDelegate`).
+ */
+function markAppPackageCallers(app: ExtractedApp): void {
+  const pkg = app.meta.package;
+  if (!pkg) return;
+  for (const msg of app.codeFindings) {
+    if (msg.id !== INSIDE_CALLERS_ID) continue;
+    const colon = msg.evidence.indexOf(': ');
+    const id = msg.evidence.slice(0, colon);
+    const own = msg.evidence.slice(colon + 2).split(' ').find((c) => c.startsWith(`${pkg}.`));
+    if (!own) continue;
+    for (const f of [...app.codeFindings, ...app.cloudApis]) {
+      if (f.id === id && f.path === msg.path && f.use === 'bundled') {
+        f.use = 'called';
+        f.calledBy = own;
+      }
+    }
+  }
 }
