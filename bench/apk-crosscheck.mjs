@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(root, 'packages/cli/bin/run.js');
+const BIN = join(root, 'packages/cli/bin/run.cjs');
 const work = await mkdtemp(join(tmpdir(), 'gaugenn-crosscheck-'));
 
 // The toolchain helper is TypeScript (tests import it); esbuild, already installed for vitest, strips its types.

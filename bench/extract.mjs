@@ -33,7 +33,7 @@ const ANDROID_PLUGIN = join(root, 'packages/plugin-android/dist/index.js');
 const PLUGINS = [...MODEL_PLUGINS, ANDROID_PLUGIN];
 /** The jobs compared, each done by both sides with the same plugins (`command`: the CLI with its bundled ones). */
 const JOBS = { models: MODEL_PLUGINS, full: PLUGINS, command: PLUGINS };
-const BIN = join(root, 'packages/cli/bin/run.js');
+const BIN = join(root, 'packages/cli/bin/run.cjs');
 
 const args = process.argv.slice(2);
 const flag = (name, dflt) => {

@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(root, 'packages/cli/bin/run.js');
+const BIN = join(root, 'packages/cli/bin/run.cjs');
 const { hostPython } = await import(pathToFileURL(join(root, 'packages/core/dist/index.js')).href);
 const args = process.argv.slice(2);
 const flag = (name, dflt) => {

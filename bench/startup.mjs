@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(root, 'packages/cli/bin/run.js');
+const BIN = join(root, 'packages/cli/bin/run.cjs');
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1] || 15) || 15;
 const GOAL = 3;

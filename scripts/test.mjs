@@ -16,7 +16,7 @@ const { hostPython, pythonHas } = await import(pathToFileURL(join(root, 'package
 const RUNTIMES = ['ai_edge_litert', 'ncnn', 'cv2'];
 if (!(await pythonHas(RUNTIMES))) {
   console.log(`Host runtimes (${RUNTIMES.join(', ')}) missing for ${hostPython()}: running \`gaugenn setup\` first.`);
-  const s = spawnSync(process.execPath, [join(root, 'packages/cli/bin/run.js'), 'setup'], { stdio: 'inherit' });
+  const s = spawnSync(process.execPath, [join(root, 'packages/cli/bin/run.cjs'), 'setup'], { stdio: 'inherit' });
   if (s.status !== 0) {
     console.log('\n`gaugenn setup` failed: the runtime tests would be skipped. Fix the Python install (see its output above).');
     process.exit(s.status ?? 1);

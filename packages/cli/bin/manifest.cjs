@@ -1,12 +1,13 @@
-// oclif's command manifest (oclif.manifest.json): with it, `--version`, `--help` and command lookup read one JSON
-// file instead of importing every command (and through them core and every plugin). Written by the build
-// (`node packages/cli/bin/manifest.js`) and rewritten by bin/run.js whenever the built commands are newer.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// oclif's command manifest (oclif.manifest.json): with it, `--help` and command lookup read one JSON file instead
+// of importing every command (and through them core and every plugin). Written by the build
+// (`node packages/cli/bin/manifest.cjs`) and rewritten by bin/run.cjs whenever the built commands are newer.
+// CommonJS, like oclif itself: start-up pays for no ESM loader before oclif runs.
+'use strict';
+const { readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-export const MANIFEST = join(root, 'oclif.manifest.json');
+const root = join(__dirname, '..');
+const MANIFEST = join(root, 'oclif.manifest.json');
 
 /** Newest modification time of the built command files (0 when there are none). */
 function newestCommand(dir) {
@@ -26,7 +27,7 @@ function newestCommand(dir) {
 }
 
 /** Whether the manifest exists, names this package's version, and is no older than any built command. */
-export function manifestIsCurrent() {
+function manifestIsCurrent() {
   try {
     const m = statSync(MANIFEST).mtimeMs;
     if (m < newestCommand(join(root, 'dist', 'commands'))) return false;
@@ -38,11 +39,18 @@ export function manifestIsCurrent() {
 }
 
 /** Build the manifest from the commands themselves, as oclif's own `oclif manifest` does. */
-export async function writeManifest() {
-  const { Plugin } = await import('@oclif/core');
+async function writeManifest() {
+  const { Plugin } = require('@oclif/core');
   const plugin = new Plugin({ root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true });
   await plugin.load();
   writeFileSync(MANIFEST, JSON.stringify(plugin.manifest, null, 1) + '\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await writeManifest();
+module.exports = { MANIFEST, manifestIsCurrent, writeManifest };
+
+if (require.main === module) {
+  writeManifest().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
