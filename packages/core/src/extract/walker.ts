@@ -259,7 +259,7 @@ class Walk {
     const searchable = !magic || (magic.locatable && (data !== undefined || this.locateOptions.searchLibraries));
     // A scanner that read it by ranges has said what is worth searching (a library's read-only data; nothing
     // for a `.so` that is no ELF), so the rest is never read, unless the config asks for whole libraries.
-    const rangesOnly = ranges !== undefined && !this.locateOptions.searchLibraries;
+    const rangesOnly = ranges !== undefined && data === undefined && !this.locateOptions.searchLibraries;
     if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && rangesOnly) {
       found = await this.locateInRanges(h, ranges);
     } else if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && searchable) {
@@ -292,7 +292,7 @@ class Walk {
     for (const r of ranges) {
       const offset = Math.max(0, Math.min(r.offset, h.size));
       const length = Math.max(0, Math.min(r.length, h.size - offset));
-      if (length < this.locateOptions.minEntryBytes && length < 64) continue;
+      if (length < 64) continue; // smaller than any model
       try {
         const bytes = await h.range(offset, length, h.size);
         const onFound = (m: FoundModel) => this.keepLocated(h.path, { ...m, offset: m.offset + offset });
