@@ -13,7 +13,7 @@
  * Besides the in-process jobs, the `command` job runs the whole `gaugenn extract` command as a user would (a
  * fresh process: start-up, config, every bundled plugin, the store) against the same baseline.
  *
- *   node bench/extract.mjs [--gb 2] [--kind default|code] [--workers N] [--repeat 3] [--corpus DIR] [--rebuild]
+ *   node bench/extract.mjs [--gb 2] [--kind default|code] [--jobs models,full,command] [--workers N] [--repeat 3] [--corpus DIR] [--rebuild]
  *
  * Needs a build (`npx tsc -b packages/cli`) and the `unzip` command (`apt-get install -y unzip`).
  */
@@ -360,7 +360,9 @@ await warm();
 const REPEAT = Number(flag('repeat', '3'));
 const median = (xs) => [...xs].sort((a, b) => a.seconds - b.seconds)[Math.floor(xs.length / 2)];
 const results = {};
-for (const job of Object.keys(JOBS)) {
+// `--jobs full,command` runs only those jobs.
+const RUN_JOBS = flag('jobs', Object.keys(JOBS).join(',')).split(',').filter((j) => j in JOBS);
+for (const job of RUN_JOBS) {
   const gs = [];
   const bs = [];
   for (let i = 0; i < REPEAT; i++) {
@@ -382,7 +384,7 @@ const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((v, c) => (c <= 1 ? v.padEnd(w[c]) : v.padStart(w[c]))).join('  '));
 console.log(`\nmedian of ${REPEAT} runs per side; all runs (s): ${Object.entries(results).map(([j, r]) => `${j}: gaugeNN ${r.all.g.map((x) => x.toFixed(2)).join('/')}, baseline ${r.all.b.map((x) => x.toFixed(2)).join('/')}`).join('; ')}`);
 const peak = Math.max(...Object.values(results).map((r) => r.g.maxRss));
-const x10 = (job) => (mb(results[job].g) / mb(results[job].b) >= 10 ? 'met' : 'NOT met');
+const x10 = (job) => (!results[job] ? 'not run' : mb(results[job].g) / mb(results[job].b) >= 10 ? 'met' : 'NOT met');
 console.log(`\ntargets: find models >= 10x the baseline: ${x10('models')}; whole gaugenn extract command >= 10x: ${x10('command')}; gaugeNN peak RSS < 512 MiB: ${peak < 512 * 2 ** 20 ? 'met' : 'NOT met'}`);
 for (const [job, { g, b }] of Object.entries(results)) {
   if (g.errors) console.log(`${job}: gaugeNN recorded ${g.errors} errors across the corpus`);
