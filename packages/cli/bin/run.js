@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The gaugenn command: oclif finds the commands in dist/commands (built by `npm ci` via the root prepare script).
-import { execute } from '@oclif/core';
+// Former entry, kept for `node_modules/.bin/gaugenn` links made before bin/run.cjs (npm re-links on install).
+import { createRequire } from 'node:module';
 
-await execute({ dir: import.meta.url });
+createRequire(import.meta.url)('./run.cjs');

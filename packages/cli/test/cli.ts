@@ -3,7 +3,7 @@ import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
 import { repoRoot } from '../../../test-support/fixtures.js';
 
-export const BIN = join(repoRoot, 'packages', 'cli', 'bin', 'run.js');
+export const BIN = join(repoRoot, 'packages', 'cli', 'bin', 'run.cjs');
 
 export interface CliResult {
   exitCode: number;

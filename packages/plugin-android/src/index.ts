@@ -7,6 +7,7 @@ import { definePlugin, type CodeSignature } from '@gaugenn/core';
 import { manifestScanner } from './scan/manifest-scanner.js';
 import { dexScanner } from './scan/dex-scanner.js';
 import { nativeLibScanner } from './scan/native-lib-scanner.js';
+import { markNativeLibUse } from './scan/native-lib-use.js';
 import { cloudApiSignatures, codeSignatureSchema } from './cloud-apis.js';
 import { registerAndroidSources } from './source/android-sources.js';
 import { registerAndroZoo } from './source/androzoo/androzoo-source.js';
@@ -78,6 +79,8 @@ export default definePlugin({
     const reservations = new StfReservations();
     gauge.hooks.device.for('adb').tapPromise('android', (spec) => resolveAdbSpec(spec, servers, log));
     gauge.hooks.device.for('stf').tapPromise('android', (spec) => resolveStfSpec(spec, servers, reservations, log));
+    // After the whole app is walked: which native libraries the app's own code loads.
+    gauge.hooks.extract.tap('android', (app) => markNativeLibUse(app));
   },
 });
 export { AdbDeviceSimulator, SM8450_PHONE, SM7125_PHONE, SIM_PROFILES } from './simulator/index.js';

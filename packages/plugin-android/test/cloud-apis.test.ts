@@ -76,7 +76,7 @@ describe('cloud ML API catalogue', () => {
     const g = await appliedGauge();
     const e = firstEvidence(sig);
     const got = await findings(g, callingDex(e.cls, e.method));
-    expect(got.filter((f) => f.kind === 'cloud')).toEqual([{ id, kind: 'cloud', evidence: e.evidence, path: 'classes.dex' }]);
+    expect(got.filter((f) => f.kind === 'cloud')).toEqual([{ id, kind: 'cloud', evidence: e.evidence, path: 'classes.dex', use: 'bundled' }]);
     expect(got.filter((f) => f.kind !== 'cloud')).toEqual([]);
   });
 
@@ -112,7 +112,7 @@ describe('cloud ML API catalogue', () => {
     const dex = callingDex('ai.example.cloud.VisionClient', 'annotate');
     expect(await findings(g, dex)).toEqual([]);
     g.addCodeSignatures([{ id: 'cloud.example.vision', kind: 'cloud', service: 'Example Vision', classes: ['ai.example.cloud.*'] }]);
-    expect(await findings(g, dex)).toEqual([{ id: 'cloud.example.vision', kind: 'cloud', evidence: 'ai.example.cloud.VisionClient', path: 'classes.dex' }]);
+    expect(await findings(g, dex)).toEqual([{ id: 'cloud.example.vision', kind: 'cloud', evidence: 'ai.example.cloud.VisionClient', path: 'classes.dex', use: 'bundled' }]);
   });
 });
 

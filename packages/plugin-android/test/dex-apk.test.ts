@@ -34,8 +34,11 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
+/** Walk the app, then run the extract hook as the pipeline does (plugin-android resolves native-library use there). */
 async function extract(apk: string): Promise<ExtractedApp> {
-  return extractApp({ id: apk, files: [apk], source: 'files' }, { sniffers: gauge.sniffers, scanners: gauge.scanners, modelCacheDir: join(tmp, 'models'), workDir: join(tmp, 'work') });
+  const x = await extractApp({ id: apk, files: [apk], source: 'files' }, { sniffers: gauge.sniffers, scanners: gauge.scanners, modelCacheDir: join(tmp, 'models'), workDir: join(tmp, 'work') });
+  await gauge.hooks.extract.promise(x);
+  return x;
 }
 
 /** The compiled manifest and resource table out of the real app's `.ap_`. */
@@ -67,17 +70,21 @@ describe('an APK built from the real TFLite app', () => {
     expect(x.errors).toEqual([]);
     expect(x.meta.package).toBeTruthy();
     const f = byId(x.codeFindings);
-    expect(f['tflite.Interpreter']).toEqual({ id: 'tflite.Interpreter', kind: 'framework', framework: 'tflite', evidence: 'org.tensorflow.lite.Interpreter', path: 'classes.dex' });
-    expect(f['tflite.GpuDelegate']).toEqual({ id: 'tflite.GpuDelegate', kind: 'delegate', framework: 'tflite', evidence: 'org.tensorflow.lite.gpu.GpuDelegate', path: 'classes.dex' });
-    expect(f['tflite.NnApiDelegate']).toEqual({ id: 'tflite.NnApiDelegate', kind: 'delegate', framework: 'tflite', evidence: 'org.tensorflow.lite.nnapi.NnApiDelegate', path: 'classes.dex' });
+    expect(f['tflite.Interpreter']).toEqual({ id: 'tflite.Interpreter', kind: 'framework', framework: 'tflite', evidence: 'org.tensorflow.lite.Interpreter', path: 'classes.dex', use: 'called', calledBy: 'com.example.android.nnPerf.ImageClassifier' });
+    expect(f['tflite.GpuDelegate']).toEqual({ id: 'tflite.GpuDelegate', kind: 'delegate', framework: 'tflite', evidence: 'org.tensorflow.lite.gpu.GpuDelegate', path: 'classes.dex', use: 'called', calledBy: 'com.example.android.nnPerf.ImageClassifier' });
+    expect(f['tflite.NnApiDelegate']).toEqual({ id: 'tflite.NnApiDelegate', kind: 'delegate', framework: 'tflite', evidence: 'org.tensorflow.lite.nnapi.NnApiDelegate', path: 'classes.dex', use: 'called', calledBy: 'com.example.android.nnPerf.ImageClassifier' });
     // The SDK bundled in this DEX has Interpreter.Options.setUseXNNPACK in its method table.
     expect(f['tflite.XnnpackOptions']?.evidence).toBe('org.tensorflow.lite.Interpreter$Options.setUseXNNPACK');
+    // Defined in the bundled SDK, never called by the app's code.
+    expect(f['tflite.XnnpackOptions']?.use).toBe('bundled');
     expect(f['tflite.SupportLibrary']?.evidence).toMatch(/^org\.tensorflow\.lite\.support\./);
     // Not in this app: no Hexagon, no other runtime, no cloud API.
     expect(f['tflite.HexagonDelegate']).toBeUndefined();
     expect(x.codeFindings.every((c) => c.framework === 'tflite')).toBe(true);
     expect(x.cloudApis).toEqual([]);
     expect(x.frameworks).toContain('tflite');
+    // TFLite's own Java code loads its runtime, so the runtime library counts as bundled, not as the app's load.
+    expect(x.nativeLibs.find((l) => l.name === 'libtensorflowlite_jni.so')?.loadedBy).toEqual(['org.tensorflow.lite.TensorFlowLite']);
   });
 
   it.skipIf(missing(DEX, RES, SO))('multidex: each classes*.dex is scanned on its own; a broken one is an error, the rest still reported', async () => {

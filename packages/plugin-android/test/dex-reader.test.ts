@@ -80,7 +80,7 @@ describe('evidence rule (hand-made DEX files)', () => {
       methods: [{ class: desc('com.google.cloud.vision.v1.ImageAnnotatorClient'), name: 'create', returns: desc('com.google.cloud.vision.v1.ImageAnnotatorClient') }],
     });
     expect(await scan(gaugeWith([VISION]), dex, 'classes2.dex')).toEqual([
-      { id: 'cloud.google.vision', kind: 'cloud', evidence: 'com.google.cloud.vision.v1.ImageAnnotatorClient', path: 'classes2.dex' },
+      { id: 'cloud.google.vision', kind: 'cloud', evidence: 'com.google.cloud.vision.v1.ImageAnnotatorClient', path: 'classes2.dex', use: 'bundled' },
     ]);
   });
 
@@ -184,7 +184,7 @@ describe('signature matching', () => {
     expect(s.findings).toEqual([]);
     g.addCodeSignatures([{ id: 'late', kind: 'framework', framework: 'tflite', classes: ['org.tensorflow.lite.Interpreter'] }]);
     await scanner.scan(dex, 'classes.dex', s);
-    expect(s.findings).toEqual([{ id: 'late', kind: 'framework', framework: 'tflite', evidence: 'org.tensorflow.lite.Interpreter', path: 'classes.dex' }]);
+    expect(s.findings).toEqual([{ id: 'late', kind: 'framework', framework: 'tflite', evidence: 'org.tensorflow.lite.Interpreter', path: 'classes.dex', use: 'bundled' }]);
   });
 });
 
@@ -279,5 +279,36 @@ describe('malformed DEX files', () => {
     }
     // Most damage is caught (header, tables); some lands in bytes the reference scan never reads.
     expect(failed).toBeGreaterThan(300);
+  });
+});
+
+describe('the DEX scanner reads the header first', () => {
+  const reader = (data: Buffer, path: string) => {
+    const r = { path, size: data.length, reads: [] as [number, number][], read: async (o: number, n: number) => (r.reads.push([o, n]), data.subarray(o, o + n)) };
+    return r;
+  };
+  it('an encrypted assets/*.dex costs its header only, quietly', async () => {
+    const r = reader(Buffer.alloc(1 << 20, 0xa7), 'assets/payload.dex');
+    const s = sink();
+    await dexScanner(gaugeWith([VISION])).scanRanges!(r, s);
+    expect(r.reads).toEqual([[0, 0x78]]);
+    expect(s.findings).toEqual([]);
+  });
+
+  it('a DEX whose header names no ids is not read past its header', async () => {
+    const dex = Buffer.concat([buildDex({}), Buffer.alloc(1 << 20)]);
+    dex.writeUInt32LE(dex.length, 0x20);
+    const r = reader(dex, 'classes.dex');
+    await dexScanner(gaugeWith([VISION])).scanRanges!(r, sink());
+    expect(r.reads).toEqual([[0, 0x78]]);
+  });
+
+  it.skipIf(missing(REAL_DEX))('a real DEX is then read whole and gives what scan gives', async () => {
+    const data = readFileSync(REAL_DEX);
+    const r = reader(data, 'classes.dex');
+    const s = sink();
+    await dexScanner(gaugeWith([VISION, { id: 't', kind: 'framework', classes: ['org.tensorflow.lite.Interpreter'] }])).scanRanges!(r, s);
+    expect(r.reads).toEqual([[0, 0x78], [0, data.length]]);
+    expect(s.findings.filter((f) => f.id !== 'android.loadLibrary').map((f) => [f.id, f.use])).toEqual([['t', 'called']]);
   });
 });

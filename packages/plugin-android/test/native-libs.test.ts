@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZipReader, buildZip, createGauge, extractApp, sha256, writeZip, type ExtractedApp, type Gauge, type NativeLibSignature } from '@gaugenn/core';
+import { ZipReader, buildZip, createGauge, extractApp, writeZip, type ExtractedApp, type Gauge, type NativeLibSignature } from '@gaugenn/core';
 import tflitePlugin from '@gaugenn/plugin-tflite';
 import formatsPlugin from '@gaugenn/plugin-formats';
 import snpePlugin from '@gaugenn/plugin-snpe';
@@ -11,6 +11,7 @@ import ncnnPlugin from '@gaugenn/plugin-ncnn';
 import caffePlugin from '@gaugenn/plugin-caffe';
 import androidPlugin from '../src/index.js';
 import { readElf } from '../src/elf/elf-reader.js';
+import { readElfRanges } from '../src/elf/elf-ranges.js';
 import { NATIVE_LIB_MAX_BYTES, compileSignatures, fingerprintNativeLib, nativeLibScanner } from '../src/scan/native-lib-scanner.js';
 import { fixture, missing, packageDir } from '../../../test-support/fixtures.js';
 import { buildElf } from './native-elf-builder.js';
@@ -139,7 +140,7 @@ describe('native-lib scanner through the walker', () => {
     app = await extract([apk]);
   });
 
-  it.skipIf(missing(realLib, realDex, realRes))('reports every .so with ABI, size and hash; TFLite ones by name and by symbols', () => {
+  it.skipIf(missing(realLib, realDex, realRes))('reports every .so with ABI and size; TFLite ones by name and by symbols', () => {
     const lib = readFileSync(realLib);
     const byPath = new Map(app.nativeLibs.map((l) => [l.path, l]));
     expect([...byPath.keys()].sort()).toEqual([
@@ -150,7 +151,8 @@ describe('native-lib scanner through the walker', () => {
       'lib/x86/libwrongabi.so',
     ]);
     for (const p of ['lib/arm64-v8a/libtensorflowlite_jni.so', 'lib/arm64-v8a/libfoo.so']) {
-      expect(byPath.get(p)).toEqual({ path: p, abi: 'arm64-v8a', name: p.split('/').pop(), bytes: lib.length, sha256: sha256(lib), framework: 'tflite' });
+      // No whole-file hash: the walker reads only the library's tables and read-only data (elf-ranges.ts).
+      expect(byPath.get(p)).toEqual({ path: p, abi: 'arm64-v8a', name: p.split('/').pop(), bytes: lib.length, framework: 'tflite' });
     }
     expect(byPath.get('assets/split_config.x86_64.apk!/lib/x86_64/libplain.so')).toMatchObject({ abi: 'x86_64', bytes: plainX86.length });
     expect(byPath.get('assets/split_config.x86_64.apk!/lib/x86_64/libplain.so')?.framework).toBeUndefined();
@@ -206,4 +208,34 @@ describe('negative controls: real apps without ML', () => {
       }
     },
   );
+});
+
+describe('reading a library by ranges', () => {
+  const reader = (data: Buffer) => {
+    const r = { path: 'lib/arm64-v8a/x.so', size: data.length, reads: [] as [number, number][], read: async (o: number, n: number) => (r.reads.push([o, n]), data.subarray(o, o + n)) };
+    return r;
+  };
+  it.skipIf(missing(realLib))('reads the header, section headers, symbols and read-only data of the real runtime, never its code, and parses the same', async () => {
+    const lib = readFileSync(realLib);
+    const r = reader(lib);
+    const { image, bytesRead } = await readElfRanges(r);
+    const whole = readElf(lib, 'x.so');
+    const ranged = readElf(image!, 'x.so');
+    expect(ranged.exported).toEqual(whole.exported);
+    expect(ranged.imported).toEqual(whole.imported);
+    expect(ranged.readOnlyData).toEqual(whole.readOnlyData);
+    expect(ranged.needed).toEqual(whole.needed);
+    const text = whole.sections.find((s) => s.name === '.text')!;
+    expect(r.reads.some(([o, n]) => o < text.offset + text.size && o + n > text.offset)).toBe(false);
+    expect(bytesRead).toBeLessThan(lib.length / 2);
+  });
+
+  it('a library whose header is not ELF costs its first 64 bytes', async () => {
+    const junk = Buffer.alloc(1 << 20, 0x5a);
+    const r = reader(junk);
+    const { image, bytesRead } = await readElfRanges(r);
+    expect(image).toBeUndefined();
+    expect(bytesRead).toBe(64);
+    expect(r.reads).toEqual([[0, 64]]);
+  });
 });

@@ -1,24 +1,16 @@
 /** The host runner really runs OpenCV DNN (opencv-python-headless 4.x) on MTCNN, LeNet and the demo model. */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GaugeError, createHostDevice, type RunRequest } from '@gaugenn/core';
 import { missing } from '../../../test-support/fixtures.js';
+import { runtimeMissing } from '../../../test-support/host-runtime.js';
 import { HostCaffeRunner, buildDemoCaffeModel, parseCaffe } from '../src/index.js';
 import { localDevice } from './support/local-device.js';
 import { caffeFixture } from './support/models.js';
 
-function opencvMissing(): string | undefined {
-  try {
-    execFileSync('python3', ['-c', 'import cv2; cv2.dnn.readNetFromCaffe'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    process.stderr.write('[skip] python3 cannot import cv2.dnn.readNetFromCaffe: pip install opencv-python-headless==4.12.0.88\n');
-    return 'missing OpenCV DNN (pip install opencv-python-headless==4.12.0.88)';
-  }
-}
+const opencvMissing = () => runtimeMissing('import cv2; cv2.dnn.readNetFromCaffe', 'opencv-python-headless==4.12.0.88');
 
 const request = (files: { path: string; role?: string }[], over: Partial<RunRequest> = {}): RunRequest => ({
   modelFiles: files,
@@ -53,7 +45,10 @@ describe('HostCaffeRunner with OpenCV DNN', () => {
     const r = await new HostCaffeRunner().run(host, request([{ path: lenet, role: 'prototxt' }], { runs: 2 }));
     expect(r.samplesMs).toHaveLength(2);
     expect(String(r.extra!.weights)).toMatch(/^random/);
-    expect(r.extra!.inputs).toEqual([{ name: 'data', shape: [64, 1, 28, 28], dtype: 'float32' }]);
+    // The file says batch 64; one inference is measured unless the request asks for a batch.
+    expect(r.extra!.inputs).toEqual([{ name: 'data', shape: [1, 1, 28, 28], dtype: 'float32' }]);
+    const batched = await new HostCaffeRunner().run(host, request([{ path: lenet, role: 'prototxt' }], { runs: 1, batch: 8 }));
+    expect(batched.extra!.inputs).toEqual([{ name: 'data', shape: [8, 1, 28, 28], dtype: 'float32' }]);
   });
 
   it.skipIf(noCv)('the demo model parses and runs, through core\'s host device', async () => {

@@ -4,20 +4,20 @@ import { missing } from '../../../test-support/fixtures.js';
 import { parseCaffe } from '../src/index.js';
 import { caffeFixture, countStoredValues } from './support/models.js';
 
-describe('lenet.prototxt (prototxt only, batch 64)', () => {
+describe('lenet.prototxt (prototxt only, file batch 64)', () => {
   const path = caffeFixture('lenet.prototxt');
   it.skipIf(missing(path))('MACs and params equal a hand count', async () => {
     const g = await parseCaffe([{ path }]);
     // Per image: conv1 20·24·24·(1·5·5) = 288,000; conv2 50·8·8·(20·5·5) = 1,600,000;
-    // ip1 (50·4·4=800)·500 = 400,000; ip2 500·10 = 5,000 → 2,293,000, times the stated batch of 64.
-    expect(g.totals.macs).toBe(2_293_000 * 64);
+    // ip1 (50·4·4=800)·500 = 400,000; ip2 500·10 = 5,000 → 2,293,000 per inference; the file's batch of 64 is metadata only.
+    expect(g.totals.macs).toBe(2_293_000);
     expect(g.totals.flops).toBeGreaterThan(2 * g.totals.macs);
     // conv1 20·25+20 = 520; conv2 50·500+50 = 25,050; ip1 800·500+500 = 400,500; ip2 500·10+10 = 5,010.
     expect(g.totals.params).toBe(520 + 25_050 + 400_500 + 5_010);
-    expect(g.inputs).toEqual([{ name: 'data', shape: [64, 1, 28, 28], dtype: 'float32' }]);
-    expect(g.outputs).toEqual([{ name: 'prob', shape: [64, 10], dtype: 'float32' }]);
+    expect(g.inputs).toEqual([{ name: 'data', shape: [1, 1, 28, 28], dtype: 'float32' }]);
+    expect(g.outputs).toEqual([{ name: 'prob', shape: [1, 10], dtype: 'float32' }]);
     expect(g.layers.map((l) => l.category)).toEqual(['conv', 'pooling', 'conv', 'pooling', 'fully_connected', 'activation', 'fully_connected', 'activation']);
-    expect(g.layers[1]!.outputShapes).toEqual([[64, 20, 12, 12]]);
+    expect(g.layers[1]!.outputShapes).toEqual([[1, 20, 12, 12]]);
     expect(g.layers[0]!.weights.map((w) => w.shape)).toEqual([[20, 1, 5, 5], [20]]);
     expect(g.layers[0]!.weights[0]!.digest).toBeUndefined();
     expect(g.totals.weightBytes).toBe(0);
@@ -30,16 +30,16 @@ describe('bvlc_alexnet_deploy.prototxt', () => {
   const path = caffeFixture('bvlc_alexnet_deploy.prototxt');
   it.skipIf(missing(path))('within 2% of the published 724M MACs (with groups) and 61.0M params', async () => {
     const g = await parseCaffe([{ path }]);
-    const batch = g.inputs[0]!.shape[0]!;
-    expect(batch).toBe(10);
-    const macs = g.totals.macs / batch;
+    expect(g.metadata.batch).toBe(10);
+    expect(g.inputs[0]!.shape[0]).toBe(1);
+    const macs = g.totals.macs;
     expect(Math.abs(macs - 724e6) / 724e6).toBeLessThan(0.02);
     expect(Math.abs(g.totals.params - 61.0e6) / 61.0e6).toBeLessThan(0.02);
     const conv2 = g.layers.find((l) => l.name === 'conv2')!;
     expect(conv2.attrs).toMatchObject({ group: 2 });
     expect(conv2.weights[0]!.shape).toEqual([256, 48, 5, 5]);
     // Pooling rounds up: 55 → 27 → 13 → 6.
-    expect(g.layers.find((l) => l.name === 'pool5')!.outputShapes).toEqual([[10, 256, 6, 6]]);
+    expect(g.layers.find((l) => l.name === 'pool5')!.outputShapes).toEqual([[1, 256, 6, 6]]);
   });
 });
 

@@ -1,24 +1,16 @@
 /** The demo model parses and runs; the plugin taps the Gauge as core expects. */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gauge, GaugeError, type GaugeConfig } from '@gaugenn/core';
 import { describe, expect, it } from 'vitest';
 import { missing } from '../../../test-support/fixtures.js';
+import { hostPython, runtimeMissing } from '../../../test-support/host-runtime.js';
 import plugin, { BenchncnnRunner, buildDemoNcnnModel, HostNcnnRunner, parseNcnn } from '../src/index.js';
 import { localDevice } from './support/local-device.js';
 import { binPath, paramPath } from './support/models.js';
 
-const hasNcnn = (() => {
-  try {
-    execFileSync('python3', ['-c', 'import ncnn'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    process.stderr.write('[skip] python3 cannot import ncnn: pip install ncnn==1.0.20261020\n');
-    return false;
-  }
-})();
+const noNcnn = runtimeMissing('import ncnn', 'ncnn==1.0.20261020');
 
 describe('buildDemoNcnnModel', () => {
   it('is SqueezeNet v1.1 at 224 with every weight byte accounted for, the same bytes every time', async () => {
@@ -33,11 +25,11 @@ describe('buildDemoNcnnModel', () => {
     expect((await buildDemoNcnnModel()).files[1]!.data.equals(bin!.data)).toBe(true);
   });
 
-  it.skipIf(!hasNcnn && 'missing Python module ncnn')('runs in ncnn', async () => {
+  it.skipIf(noNcnn)('runs in ncnn', async () => {
     const demo = await buildDemoNcnnModel();
     const dir = mkdtempSync(join(tmpdir(), 'ncnn-demo-'));
     for (const f of demo.files) writeFileSync(join(dir, f.name), f.data);
-    const r = await new HostNcnnRunner({ python: 'python3' }).run(localDevice('host'), {
+    const r = await new HostNcnnRunner({ python: hostPython() }).run(localDevice('host'), {
       modelFiles: [{ path: join(dir, demo.files[0]!.name), role: 'param' }, { path: join(dir, demo.files[1]!.name), role: 'weights' }],
       backend: 'cpu', threads: 1, warmup: 1, runs: 2, timeoutMs: 60_000,
     });

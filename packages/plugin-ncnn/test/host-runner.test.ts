@@ -1,25 +1,17 @@
 /** The host runner really runs ncnn's Python package on the three real models and on param-only ones. */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GaugeError, type RunRequest } from '@gaugenn/core';
 import { describe, expect, it } from 'vitest';
 import { missing } from '../../../test-support/fixtures.js';
+import { hostPython, runtimeMissing } from '../../../test-support/host-runtime.js';
 import { HostNcnnRunner } from '../src/index.js';
 import { toBinaryParam } from './support/binary-param.js';
 import { localDevice } from './support/local-device.js';
 import { binPath, paramPath, REAL } from './support/models.js';
 
-function ncnnMissing(): string | undefined {
-  try {
-    execFileSync('python3', ['-c', 'import ncnn'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    process.stderr.write('[skip] python3 cannot import ncnn: pip install ncnn==1.0.20261020\n');
-    return 'missing Python module ncnn (pip install ncnn==1.0.20261020)';
-  }
-}
+const ncnnMissing = () => runtimeMissing('import ncnn', 'ncnn==1.0.20261020');
 
 const request = (files: { path: string; role?: string }[], over: Partial<RunRequest> = {}): RunRequest => ({
   modelFiles: files,
@@ -34,7 +26,7 @@ const request = (files: { path: string; role?: string }[], over: Partial<RunRequ
 describe('HostNcnnRunner with the ncnn Python package', () => {
   const noRuntime = ncnnMissing();
   const host = localDevice('host');
-  const runner = new HostNcnnRunner({ python: 'python3' });
+  const runner = new HostNcnnRunner({ python: hostPython() });
 
   for (const name of REAL) {
     it.skipIf(noRuntime || missing(paramPath(name), binPath(name)))(`runs ${name} with its real weights`, async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNcnn } from '../src/index.js';
+import { hostPython, runtimeMissing } from '../../../test-support/host-runtime.js';
 
 const LAYERS = [
   'Input in 0 1 data 0=16 1=16 2=8',
@@ -46,14 +47,7 @@ describe('layers beyond the fixtures', () => {
     expect(h.notes!.join(' ')).toMatch(/custom.*MysteryOp/);
   });
 
-  let ncnn = true;
-  try {
-    execFileSync('python3', ['-c', 'import ncnn'], { stdio: 'ignore' });
-  } catch {
-    ncnn = false;
-    process.stderr.write('[skip] python3 cannot import ncnn: pip install ncnn==1.0.20261020\n');
-  }
-  it.skipIf(!ncnn && 'missing Python module ncnn')('inferred shapes equal what ncnn itself produces', { timeout: 60_000 }, () => {
+  it.skipIf(runtimeMissing('import ncnn', 'ncnn==1.0.20261020'))('inferred shapes equal what ncnn itself produces', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'ncnn-layers-'));
     writeFileSync(join(dir, 'm.param'), PARAM);
     const script = [
@@ -65,7 +59,7 @@ describe('layers beyond the fixtures', () => {
       '    r, m = ex.extract(b); out[b] = [m.c, m.h, m.w][3 - m.dims:]',
       'print(json.dumps(out))',
     ].join('\n');
-    const real = JSON.parse(execFileSync('python3', ['-c', script, join(dir, 'm.param')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!);
+    const real = JSON.parse(execFileSync(hostPython(), ['-c', script, join(dir, 'm.param')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!);
     const ours = Object.fromEntries(g.layers.slice(1).map((l) => [l.name, l.outputShapes[0]]));
     expect(ours).toEqual(real);
   });

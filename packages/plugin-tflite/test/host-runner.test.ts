@@ -1,21 +1,13 @@
 /** The host runner really runs LiteRT, and its failures come back as GaugeErrors that say what to do. */
-import { execFileSync } from 'node:child_process';
 import { GaugeError, createHostDevice, parseRunnerOutput, type Device, type RunRequest } from '@gaugenn/core';
 import { describe, expect, it } from 'vitest';
 import { missing } from '../../../test-support/fixtures.js';
+import { runtimeMissing } from '../../../test-support/host-runtime.js';
 import { HostTfliteRunner } from '../src/index.js';
 import { localDevice } from './support/local-device.js';
 import { tfliteFixture } from './support/models.js';
 
-function litertMissing(): string | undefined {
-  try {
-    execFileSync('python3', ['-c', 'import ai_edge_litert'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    process.stderr.write('[skip] python3 cannot import ai_edge_litert: pip install ai-edge-litert\n');
-    return 'missing Python module ai_edge_litert (pip install ai-edge-litert)';
-  }
-}
+const litertMissing = () => runtimeMissing('import ai_edge_litert', 'ai-edge-litert');
 
 const request = (path: string, over: Partial<RunRequest> = {}): RunRequest => ({
   modelFiles: [{ path }],

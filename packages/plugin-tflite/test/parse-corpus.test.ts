@@ -47,6 +47,10 @@ describe('shared fixtures', () => {
     // 28 time steps × (4 input matrices 20×28 + 4 recurrent matrices 20×20).
     expect(rec!.macs).toBe(28 * (4 * 20 * 28 + 4 * 20 * 20));
     expect(rec!.flops).toBe(2 * rec!.macs);
+    // The loop body (every time step) is in the model's MACs, and a note says so.
+    expect(rec!.attrs).toMatchObject({ timeSteps: 28 });
+    expect(g.totals.macs).toBe(rec!.macs + 560 * 10);
+    expect(g.notes!.join(' ')).toMatch(/UNIDIRECTIONAL_SEQUENCE_LSTM\) runs its recurrence loop inside the op: its MACs count all 28 time step/);
     expect(g.metadata.signatures).toEqual([{ key: 'serving_default', subgraph: 0, inputs: ['x'], outputs: ['output_0'] }]);
   });
 

@@ -75,10 +75,10 @@ describe('built models', () => {
     expect(g.notes!.some((n) => n.includes('builtin code 250'))).toBe(true);
   });
 
-  it('says that other subgraphs are not walked', () => {
+  it('says that subgraphs no op runs are not counted (this WHILE, from an old converter, names no body)', () => {
     const g = parseTflite(model());
     expect(g.metadata.subgraphs).toBe(2);
-    expect(g.notes!.find((n) => n.includes('subgraph'))).toMatch(/1 subgraph\(s\) besides subgraph 0 \(called by WHILE\)/);
+    expect(g.notes!.find((n) => n.includes('subgraph'))).toMatch(/1 subgraph\(s\) besides subgraph 0 that no op of it runs/);
   });
 
   it('external data cut short is MODEL_MALFORMED', () => {
@@ -99,5 +99,86 @@ describe('built models', () => {
       buffers: [{}],
     });
     expect(() => parseTflite(fb)).toThrow(/refers to tensor 7/);
+  });
+});
+
+/** x → FC → WHILE(cond: LESS, body: FC 3×3) → IF(then: FC 5×3, else: nothing); one more subgraph no op runs. */
+function controlFlowModel(): Uint8Array {
+  const f32 = (n: number, v: number) => new Uint8Array(new Float32Array(n).fill(v).buffer);
+  return buildModel({
+    opcodes: [
+      { deprecated: 9, builtin: 9 }, // FULLY_CONNECTED
+      { deprecated: 119, builtin: 119 }, // WHILE
+      { deprecated: 118, builtin: 118 }, // IF
+      { deprecated: 58, builtin: 58 }, // LESS
+    ],
+    subgraphs: [
+      {
+        tensors: [
+          { name: 'x', shape: [1, 4] },
+          { name: 'w', shape: [3, 4], buffer: 1 },
+          { name: 'a', shape: [1, 3] },
+          { name: 'b', shape: [1, 3] },
+          { name: 'c', shape: [1, 5] },
+        ],
+        inputs: [0],
+        outputs: [4],
+        ops: [
+          { opcode: 0, inputs: [0, 1, -1], outputs: [2] },
+          { opcode: 1, inputs: [2], outputs: [3], options: { type: 93, ints: [1, 2] } },
+          { opcode: 2, inputs: [3], outputs: [4], options: { type: 92, ints: [3, 4] } },
+        ],
+      },
+      { tensors: [{ name: 'cond_in', shape: [1, 3] }, { name: 'flag', shape: [1, 3], type: 6 }], inputs: [0], outputs: [1], ops: [{ opcode: 3, inputs: [0, 0], outputs: [1] }] },
+      {
+        tensors: [{ name: 'body_in', shape: [1, 3] }, { name: 'body_w', shape: [3, 3], buffer: 2 }, { name: 'body_out', shape: [1, 3] }],
+        inputs: [0],
+        outputs: [2],
+        ops: [{ opcode: 0, inputs: [0, 1, -1], outputs: [2] }],
+      },
+      {
+        tensors: [{ name: 'then_in', shape: [1, 3] }, { name: 'then_w', shape: [5, 3], buffer: 3 }, { name: 'then_out', shape: [1, 5] }],
+        inputs: [0],
+        outputs: [2],
+        ops: [{ opcode: 0, inputs: [0, 1, -1], outputs: [2] }],
+      },
+      { tensors: [{ name: 'else_in', shape: [1, 5] }], inputs: [0], outputs: [0], ops: [] },
+      { tensors: [{ name: 'other_signature', shape: [1] }], inputs: [0], outputs: [0], ops: [] },
+    ],
+    buffers: [{}, { data: f32(12, 0.5) }, { data: f32(9, 0.25) }, { data: f32(15, 0.125) }],
+  });
+}
+
+describe('control flow', () => {
+  it('a WHILE counts one iteration of its condition and body; an IF its costlier branch; with a note', () => {
+    const g = parseTflite(controlFlowModel());
+    const [fc, loop, branch] = g.layers;
+    expect(g.layers.map((l) => l.op)).toEqual(['FULLY_CONNECTED', 'WHILE', 'IF']);
+    expect(fc).toMatchObject({ macs: 12, params: 12 });
+    // Body FC 3×3 = 9 MACs (18 FLOPs), condition LESS 3 FLOPs; the WHILE itself moves data (no FLOPs).
+    expect(loop).toMatchObject({ macs: 9, params: 9, attrs: { condSubgraph: 1, bodySubgraph: 2, macsPer: 'iteration' } });
+    expect(loop!.flops).toBe(18 + 3);
+    expect(loop!.weights.map((w) => w.name)).toEqual(['body_w']);
+    expect(loop!.weights[0]!.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(branch).toMatchObject({ macs: 15, params: 15, attrs: { thenSubgraph: 3, elseSubgraph: 4, macsPer: 'costlier branch' } });
+    expect(g.totals).toMatchObject({ macs: 12 + 9 + 15, params: 12 + 9 + 15, weightBytes: (12 + 9 + 15) * 4 });
+    const notes = g.notes!.join(' ');
+    expect(notes).toMatch(/subgraph 2 \(body of WHILE \(operator 1\)\)/);
+    expect(notes).toMatch(/one iteration/);
+    expect(notes).toMatch(/1 subgraph\(s\) besides subgraph 0 that no op of it runs/);
+  });
+
+  it('a WHILE whose body runs the WHILE again is counted once, not forever', () => {
+    const bytes = buildModel({
+      opcodes: [{ deprecated: 119, builtin: 119 }],
+      subgraphs: [
+        { tensors: [{ name: 'x', shape: [1] }, { name: 'y', shape: [1] }], inputs: [0], outputs: [1], ops: [{ opcode: 0, inputs: [0], outputs: [1], options: { type: 93, ints: [1, 1] } }] },
+        { tensors: [{ name: 'x', shape: [1] }, { name: 'y', shape: [1] }], inputs: [0], outputs: [1], ops: [{ opcode: 0, inputs: [0], outputs: [1], options: { type: 93, ints: [1, 1] } }] },
+      ],
+      buffers: [{}],
+    });
+    const g = parseTflite(bytes);
+    expect(g.layers).toHaveLength(1);
+    expect(g.notes!.join(' ')).toMatch(/recursively/);
   });
 });

@@ -1,5 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { analyzeStoredModel, extractApps, GaugeError, modelGraphJSON, withProgress, type AnalyzeOutcome, type AppRef, type StoredModel } from '@gaugenn/core';
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { BaseCommand } from '../base-command.js';
+import { mega, table } from '../format.js';
 
 /** True when a file starts like a zip (APK, XAPK, …): such a file is an app of its own. */
 function isZipFile(p: string): boolean {
@@ -12,10 +16,6 @@ function isZipFile(p: string): boolean {
     closeSync(fd);
   }
 }
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { BaseCommand } from '../base-command.js';
-import { mega, table } from '../format.js';
 
 export default class Analyze extends BaseCommand<typeof Analyze> {
   static override summary = 'Characterise models: layers, MACs, FLOPs, parameters, inputs, quantization, modality.';
@@ -42,13 +42,21 @@ output element of other arithmetic layers. The two are never mixed.`;
       ...(loose.length ? [{ id: resolve(loose[0]!), files: loose.map((f) => resolve(f)), source: 'files' }] : []),
       ...files.filter(isZipFile).map((f) => ({ id: resolve(f), files: [resolve(f)], source: 'files' })),
     ];
+    // Entries name the files as the user gave them; a model inside an archive given here (an APK, a DLC) is
+    // that file when it is the only one, else `file!/entry`.
+    const given = this.asGiven(argv as string[]);
     for (const x of await extractApps(gauge, store, bundles)) {
       const claimed = new Set(x.models.flatMap((m) => m.files.map((f) => f.entry)));
-      for (const m of x.models) targets.push({ label: x.app.files.length > 1 || m.path !== basename(x.app.files[0]!) ? m.path : x.app.files[0]!, model: store.model(m.sha256)! });
+      const loneFile = x.app.files.length === 1;
+      for (const m of x.models) {
+        const file = given(x.app.files[0]!);
+        const label = !loneFile ? (x.app.files.map(given).find((f) => basename(f) === m.path) ?? m.path) : x.models.length === 1 ? file : `${file}!/${m.path}`;
+        targets.push({ label, model: store.model(m.sha256)! });
+      }
       for (const f of x.app.files) {
         if (x.models.length === 0 || (x.app.files.length > 1 && !claimed.has(basename(f)))) {
-          const err = x.errors.find((e) => e.subject === f) ?? new GaugeError('MODEL_UNSUPPORTED', `${f} is not a model any loaded plugin recognises. Known frameworks: ${gauge.parseFrameworks().join(', ')}.`, { subject: f }).toJSON();
-          failures.push({ file: f, error: err });
+          const err = x.errors.find((e) => e.subject === f) ?? new GaugeError('MODEL_UNSUPPORTED', `${given(f)} is not a model any loaded plugin recognises. Known frameworks: ${gauge.parseFrameworks().join(', ')}.`, { subject: given(f) }).toJSON();
+          failures.push({ file: given(f), error: err });
         }
       }
     }
@@ -98,10 +106,8 @@ output element of other arithmetic layers. The two are never mixed.`;
       for (const f of failures) this.warn(`${f.file}: ${f.error.code}: ${f.error.message}`);
       if (targets.length === 0 && failures.length === 0) this.log('Nothing to analyse: every stored model is analysed. Give files or sha256 prefixes to analyse again.');
     }
-    if (failures.length) {
-      if (this.jsonEnabled()) this.logJson(out);
-      this.exit(1);
-    }
+    // Exit 1 when some input could not be analysed; with --json the one document printed is `out`.
+    if (failures.length) process.exitCode = 1;
     return out;
   }
 }

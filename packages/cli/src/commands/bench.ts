@@ -39,11 +39,6 @@ its cause and the campaign goes on (exit code 0; failures are data). Settings co
     if (this.flags['retry-failed']) store.retryFailed(this.flags.campaign);
     const devices = this.flags.device?.map(deviceSpecFromFlag);
 
-    // What core and the device plugins say while measuring (a device lost and waited for, a hot device measured
-    // anyway, a spec that found no device) goes to stderr as it happens: stdout stays one JSON document.
-    gauge.hooks.log.tap('bench', (level, message) => {
-      if (level === 'warn' || level === 'error') process.stderr.write(`${level}: ${message}\n`);
-    });
     const ac = new AbortController();
     const stop = () => ac.abort(new Error('interrupted'));
     process.once('SIGINT', stop);

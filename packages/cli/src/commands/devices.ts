@@ -22,6 +22,9 @@ With no device found (no adb server, nothing plugged in) it says why in one line
     }),
   };
 
+  // Device notes are shown once, by this command, in its own words.
+  protected override showWarnings = false;
+
   async run(): Promise<unknown> {
     const gauge = await this.gauge();
     const specs: DeviceSpec[] = this.flags.device?.length ? this.flags.device.map(deviceSpecFromFlag) : gauge.config.devices;

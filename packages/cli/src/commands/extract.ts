@@ -40,7 +40,8 @@ A broken archive is recorded with typed errors and the other apps go on.`;
       this.quiet,
       ctx,
     );
-    const json = ctx.done.map(extractedAppJSON);
+    const given = this.asGiven(paths);
+    const json = ctx.done.map((x) => ({ ...extractedAppJSON(x), file: given(x.app.files[0] ?? x.app.id) }));
     if (!this.jsonEnabled()) {
       this.log(table(['app', 'package', 'snapshot', 'models', 'frameworks', 'errors'], json.map((a) => [a.file, a.package ?? '-', a.snapshot ?? '-', a.models.length, a.frameworks.join(',') || '-', a.errors.map((e) => e.code).join(',') || '-'])));
       this.log(`\nStore: ${store.path}`);

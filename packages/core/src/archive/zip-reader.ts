@@ -504,6 +504,26 @@ export class ZipReader {
   }
 
   /**
+   * Bytes `offset` … `offset + length` of the decompressed entry (fewer at its end). A stored entry is read in
+   * place; a deflated one is inflated from its start only as far as the range ends (deflate has no index).
+   * @throws GaugeError as {@link chunks} does, ARCHIVE_BOMB past `maxBytes`.
+   */
+  async readRange(entry: ZipEntry, offset: number, length: number, maxBytes: number, options: ZipReadOptions = {}): Promise<Buffer> {
+    const end = Math.min(entry.uncompressedSize, offset + length);
+    if (offset >= end) return Buffer.alloc(0);
+    if (entry.method === ZIP_METHOD.STORE && entry.compressedSize === entry.uncompressedSize && !entry.isSymlink && !entry.encrypted) {
+      new Meter(entry, this.limits, this.budget).checkDeclared();
+      const range = await this.dataRange(entry);
+      const b = await this.source.read(range.offset + offset, end - offset);
+      if (b.length < end - offset) throw err('ARCHIVE_CORRUPT', `Entry ${JSON.stringify(entry.name)} is cut short: the archive is truncated.`, entry.name);
+      this.budget.used += b.length;
+      return b;
+    }
+    if (end > maxBytes) throw err('ARCHIVE_BOMB', `Entry ${JSON.stringify(entry.name)} is read past ${maxBytes} bytes.`, entry.name);
+    return (await this.readHead(entry, end, options)).subarray(offset, end);
+  }
+
+  /**
    * The whole entry in memory, for callers that need it whole (scanners). Refuses entries declared larger
    * than `maxBytes` before reading anything.
    * @throws GaugeError ARCHIVE_BOMB when the entry is (or turns out) larger than `maxBytes`.

@@ -1,5 +1,5 @@
-import { cosmiconfig } from 'cosmiconfig';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { GaugeError } from '../errors/gauge-error.js';
 import { defaultConfig } from './defaults.js';
@@ -26,6 +26,8 @@ const SEARCH_PLACES = [
 
 /** Find (cosmiconfig) or load the given config file. */
 export async function findConfig(cwd: string, explicitPath?: string): Promise<RawConfig> {
+  // Loaded when a command first needs its config, not at import: start-up (`--help`, `--version`) never pays for it.
+  const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig('gaugenn', { searchPlaces: SEARCH_PLACES, stopDir: cwd });
   try {
     const res = explicitPath ? await explorer.load(resolve(cwd, explicitPath)) : await explorer.search(cwd);
@@ -65,12 +67,11 @@ function describe(err: ErrorObject, schema: Record<string, unknown>): string {
   return `${path}: ${err.message ?? 'is invalid'}.`;
 }
 
-/**
- * Merge the raw config over the defaults and validate it against core's schema plus every plugin's fragment.
- * Throws CONFIG_INVALID naming every offending JSON path.
- */
-export function validateConfig(raw: RawConfig, pluginSchemas: Record<string, Record<string, unknown>>, cwd: string): GaugeConfig {
-  const schema = coreSchema(pluginSchemas);
+const requireCjs = createRequire(import.meta.url);
+
+/** Validate with ajv, loaded and compiled only here (ajv is CommonJS, so a synchronous require keeps this sync). */
+function check(raw: RawConfig, schema: Record<string, unknown>): void {
+  const { Ajv } = requireCjs('ajv') as typeof import('ajv');
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
   if (!validate(raw.config)) {
@@ -78,6 +79,16 @@ export function validateConfig(raw: RawConfig, pluginSchemas: Record<string, Rec
     const where = raw.filepath ?? 'the config';
     throw new GaugeError('CONFIG_INVALID', `Invalid configuration in ${where}:\n${lines.join('\n')}`, { subject: raw.filepath });
   }
+}
+
+/**
+ * Merge the raw config over the defaults and validate it against core's schema plus every plugin's fragment.
+ * Throws CONFIG_INVALID naming every offending JSON path.
+ */
+export function validateConfig(raw: RawConfig, pluginSchemas: Record<string, Record<string, unknown>>, cwd: string): GaugeConfig {
+  const schema = coreSchema(pluginSchemas);
+  // No settings at all cannot break a schema whose every key is optional: skip compiling it.
+  if (Object.keys(raw.config).length > 0) check(raw, schema);
   const d = defaultConfig();
   const c = raw.config as Partial<GaugeConfig>;
   // Relative paths in a config file are relative to that file, not to wherever the command runs.

@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   STORE: 'The results store could not be read or written',
   REPORT: 'The report could not be written',
   INTERRUPTED: 'The work was interrupted',
+  USAGE: 'The command line is wrong (an unknown flag, a missing argument)',
 } as const;
 
 export type GaugeErrorCode = keyof typeof ERROR_CODES;

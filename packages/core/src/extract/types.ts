@@ -99,6 +99,14 @@ export interface CodeFinding {
   path: string;
   /** Framework it belongs to, where it belongs to one. */
   framework?: string;
+  /**
+   * `called` when code outside the finding's own library package calls or constructs it (the app uses it);
+   * `bundled` when it is only defined, or used only inside its library (it merely ships). Absent where the
+   * scanner cannot tell.
+   */
+  use?: 'called' | 'bundled';
+  /** With `use: called`: a class outside the library whose code calls it (or, for a native library, loads it). */
+  calledBy?: string;
 }
 
 /** A native library in the app. */
@@ -110,6 +118,8 @@ export interface NativeLib {
   sha256?: string;
   /** ML runtime this library is, where fingerprinted. */
   framework?: string;
+  /** Classes whose code loads it by name (`System.loadLibrary`/`System.load`); absent when no DEX code does. */
+  loadedBy?: string[];
 }
 
 /** A file that looks like a model but has no known magic: likely an encrypted or obfuscated model. Never a model. */
@@ -178,7 +188,21 @@ export interface ScanSink {
   addSuspect(s: EncryptedSuspect): void;
 }
 
-/** A scanner reads whole entries it asks for (manifest, DEX, `.so`) and reports findings. Never executes them. */
+/** An entry a scanner reads by byte ranges (see {@link Scanner.scanRanges}). */
+export interface RangeReader {
+  path: string;
+  size: number;
+  /** Up to `length` bytes from `offset` of the (decompressed) entry; shorter only at its end. */
+  read(offset: number, length: number): Promise<Buffer>;
+}
+
+/** A byte range of an entry. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** A scanner reads entries it asks for (manifest, DEX, `.so`) and reports findings. Never executes them. */
 export interface Scanner {
   name: string;
   /** True for entry paths this scanner wants to read. Called for every entry, so keep it cheap. */
@@ -186,4 +210,10 @@ export interface Scanner {
   /** Largest entry it will read whole; larger ones are skipped with a note. Default 64 MiB. */
   maxBytes?: number;
   scan(data: Buffer, path: string, sink: ScanSink): void | Promise<void>;
+  /**
+   * Read only the byte ranges it needs (a header first, then the tables it names) instead of the whole entry.
+   * When present the walker calls this instead of {@link scan}. It may return the ranges worth searching for
+   * embedded models (a library's read-only data); the rest of the entry is then never read.
+   */
+  scanRanges?(entry: RangeReader, sink: ScanSink): Promise<ByteRange[] | void>;
 }

@@ -29,6 +29,7 @@ import {
   type ExtractedApp,
   type ExtractedModel,
   type ScanSink,
+  type ByteRange,
   type Scanner,
   type SniffHit,
   type Sniffer,
@@ -66,6 +67,8 @@ interface EntryHandle {
   head(n: number): Promise<Buffer>;
   chunks(): AsyncIterable<Buffer>;
   readAll(maxBytes: number): Promise<Buffer>;
+  /** Bytes of a range of the entry (for scanners that read by ranges). */
+  range(offset: number, length: number, maxBytes: number): Promise<Buffer>;
 }
 
 type ModelFileRef = ExtractedModel['files'][number];
@@ -216,6 +219,7 @@ class Walk {
         head: (n) => reader.readHead(entry, n, { signal: this.signal }),
         chunks: () => reader.chunks(entry, { signal: this.signal }),
         readAll: (max) => reader.readAll(entry, max, { signal: this.signal }),
+        range: (offset, length, max) => reader.readRange(entry, offset, length, max, { signal: this.signal }),
       };
       let head: Buffer;
       try {
@@ -240,16 +244,25 @@ class Walk {
     const archive = !claim && zip !== undefined && isLocalHeader(head);
     if (claim) await this.keep(h, claim);
     else if (archive) await this.nested(zip.reader, zip.entry, h.path, zip.depth);
-    const data = await this.scan(h);
-    if (!claim && !archive) await this.unclaimed(h, head, data);
+    const { data, ranges } = await this.scan(h);
+    if (!claim && !archive) await this.unclaimed(h, head, data, ranges);
   }
 
-  /** An entry no sniffer claims and that is no archive: models inside it, else maybe an encrypted one. */
-  private async unclaimed(h: EntryHandle, head: Buffer, data: Buffer | undefined): Promise<void> {
+  /**
+   * An entry no sniffer claims and that is no archive: models inside it, else maybe an encrypted one. Where a
+   * scanner read it by ranges, only the ranges it named (a library's read-only data) are searched, unless the
+   * config asks for whole libraries (`extract.searchLibraries`).
+   */
+  private async unclaimed(h: EntryHandle, head: Buffer, data: Buffer | undefined, ranges?: ByteRange[]): Promise<void> {
     const magic = knownMagic(head);
     let found = 0;
     const searchable = !magic || (magic.locatable && (data !== undefined || this.locateOptions.searchLibraries));
-    if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && searchable) {
+    // A scanner that read it by ranges has said what is worth searching (a library's read-only data; nothing
+    // for a `.so` that is no ELF), so the rest is never read, unless the config asks for whole libraries.
+    const rangesOnly = ranges !== undefined && data === undefined && !this.locateOptions.searchLibraries;
+    if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && rangesOnly) {
+      found = await this.locateInRanges(h, ranges);
+    } else if (this.locators.length > 0 && h.size >= this.locateOptions.minEntryBytes && searchable) {
       found = await this.locateIn(h, data);
     }
     if (found === 0 && !magic && this.options.suspects !== false) {
@@ -271,6 +284,24 @@ class Walk {
       this.error(e, h.path);
     }
     return l.found;
+  }
+
+  /** Search the named ranges of an entry for embedded models (offsets stay those of the entry). */
+  private async locateInRanges(h: EntryHandle, ranges: ByteRange[]): Promise<number> {
+    let found = 0;
+    for (const r of ranges) {
+      const offset = Math.max(0, Math.min(r.offset, h.size));
+      const length = Math.max(0, Math.min(r.length, h.size - offset));
+      if (length < 64) continue; // smaller than any model
+      try {
+        const bytes = await h.range(offset, length, h.size);
+        const onFound = (m: FoundModel) => this.keepLocated(h.path, { ...m, offset: m.offset + offset });
+        found += await WindowLocator.searchAll(this.locators, bytes, this.locateOptions, onFound, (e) => this.error(e, h.path));
+      } catch (e) {
+        this.error(e, h.path);
+      }
+    }
+    return found;
   }
 
   /** Cache a model found at an offset of an entry; its path says where: `entry@offset`. */
@@ -412,8 +443,11 @@ class Walk {
     }
   }
 
-  /** Hand the entry to the scanners that want it; returns its bytes when they were read whole. */
-  private async scan(h: EntryHandle): Promise<Buffer | undefined> {
+  /**
+   * Hand the entry to the scanners that want it; returns its bytes when they were read whole, and the ranges
+   * worth searching that scanners reading by ranges named.
+   */
+  private async scan(h: EntryHandle): Promise<{ data?: Buffer; ranges?: ByteRange[] }> {
     const wanting: Scanner[] = [];
     for (const s of this.options.scanners) {
       try {
@@ -422,31 +456,45 @@ class Walk {
         this.error(GaugeError.from(e, 'PLUGIN_HOOK', { plugin: s.name, hook: 'scan' }), h.path);
       }
     }
-    if (wanting.length === 0) return undefined;
+    if (wanting.length === 0) return {};
     const fits = wanting.filter((s) => {
       const max = s.maxBytes ?? DEFAULT_SCAN_MAX_BYTES;
       if (h.size <= max) return true;
       this.notes.push({ subject: h.path, message: `${s.name} skipped it: ${h.size} bytes, over its ${max}-byte limit.` });
       return false;
     });
-    if (fits.length === 0) return undefined;
-    let data: Buffer;
-    try {
-      data = await h.readAll(Math.max(...fits.map((s) => s.maxBytes ?? DEFAULT_SCAN_MAX_BYTES)));
-    } catch (e) {
-      this.error(e, h.path);
-      return undefined;
-    }
+    if (fits.length === 0) return {};
     const depth = h.path.split(NESTED_SEPARATOR).length - 1;
     const sink: ScanSink = { ...this.sink, setMeta: (m) => this.setMeta(m, depth, h.path) };
-    for (const s of fits) {
+    const failed = (s: Scanner, e: unknown) => this.error(GaugeError.from(e, 'PLUGIN_HOOK', { plugin: s.name, hook: 'scan' }), h.path);
+    // Scanners that read by ranges first: they fetch a header and the tables it names, never the whole entry.
+    let ranges: ByteRange[] | undefined;
+    for (const s of fits.filter((x) => x.scanRanges)) {
+      const max = s.maxBytes ?? DEFAULT_SCAN_MAX_BYTES;
+      try {
+        const got = await s.scanRanges!({ path: h.path, size: h.size, read: (offset, length) => h.range(offset, length, max) }, sink);
+        if (got) (ranges ??= []).push(...got);
+      } catch (e) {
+        failed(s, e);
+      }
+    }
+    const whole = fits.filter((x) => !x.scanRanges);
+    if (whole.length === 0) return { ranges: ranges ?? [] };
+    let data: Buffer;
+    try {
+      data = await h.readAll(Math.max(...whole.map((s) => s.maxBytes ?? DEFAULT_SCAN_MAX_BYTES)));
+    } catch (e) {
+      this.error(e, h.path);
+      return { ranges };
+    }
+    for (const s of whole) {
       try {
         await s.scan(data, h.path, sink);
       } catch (e) {
-        this.error(GaugeError.from(e, 'PLUGIN_HOOK', { plugin: s.name, hook: 'scan' }), h.path);
+        failed(s, e);
       }
     }
-    return data;
+    return { data, ranges };
   }
 
   /** Attach weights to the model of the same framework and group; keep the rest as notes. */
@@ -529,6 +577,11 @@ class Walk {
         const parts: Buffer[] = [];
         for await (const c of chunks()) parts.push(c);
         return Buffer.concat(parts);
+      },
+      range: async (offset, length) => {
+        const b = await src.read(offset, Math.max(0, Math.min(length, src.size - offset)));
+        count(b.length);
+        return b;
       },
     };
   }

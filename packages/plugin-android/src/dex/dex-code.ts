@@ -6,6 +6,7 @@
  * uses that type id. A name that only sits in the string table (a log message, a URL) is never evidence, because
  * the string table is never read except through those references.
  */
+import { callSites } from './call-sites.js';
 import { DexFile, NO_INDEX } from './dex-file.js';
 import { descriptorToClassName } from './descriptor.js';
 import { dexMalformed } from './malformed.js';
@@ -67,6 +68,51 @@ export class DexCode {
     }
     return out;
   }
+
+  /**
+   * Read the method bodies once and say who calls `classNames` (any method of theirs, or `new`) and
+   * `methodNames` (`Class.method`), and which native libraries the code loads by name.
+   * @throws GaugeError `ARCHIVE_CORRUPT` when class data or code items lie outside the file.
+   */
+  callers(classNames: ReadonlySet<string>, methodNames: ReadonlySet<string>): Callers {
+    const out: Callers = { ofClass: new Map(), ofMethod: new Map(), loads: [] };
+    const methodClasses = new Set([...methodNames].map((m) => m.slice(0, m.lastIndexOf('.'))));
+    const merge = (into: Map<string, Set<string>>, key: string, from: Set<number>, names: (string | undefined)[]) => {
+      let s = into.get(key);
+      if (!s) into.set(key, (s = new Set()));
+      for (const c of from) if (names[c] !== undefined) s.add(names[c]!);
+    };
+    for (const { dex, names } of this.files) {
+      const types = new Set<number>();
+      names.forEach((n, idx) => {
+        if (n !== undefined && classNames.has(n)) types.add(idx);
+      });
+      const methods = new Map<number, string>();
+      if (methodNames.size > 0) {
+        for (let i = 0; i < dex.methodIds.size; i++) {
+          const cls = names[dex.methodClass(i)];
+          if (cls === undefined || !methodClasses.has(cls)) continue;
+          const key = `${cls}.${dex.string(dex.methodName(i))}`;
+          if (methodNames.has(key)) methods.set(i, key);
+        }
+      }
+      const sites = callSites(dex, names, types, new Set(methods.keys()));
+      for (const [t, from] of sites.byType) merge(out.ofClass, names[t]!, from, names);
+      for (const [m, from] of sites.byMethod) merge(out.ofMethod, methods.get(m)!, from, names);
+      for (const l of sites.loads) out.loads.push({ names: l.names, caller: names[l.caller] ?? '?' });
+    }
+    return out;
+  }
+}
+
+/** Who calls the chosen classes and methods, in Java names (see {@link DexCode.callers}). */
+export interface Callers {
+  /** Class → classes whose code invokes one of its methods or constructs it. */
+  ofClass: Map<string, Set<string>>;
+  /** `Class.method` → classes whose code invokes it. */
+  ofMethod: Map<string, Set<string>>;
+  /** Classes that call `System.loadLibrary`/`System.load`, with the strings that may name what they load. */
+  loads: { names: string[]; caller: string }[];
 }
 
 /** Java names by type index: set for class types that some id or class definition uses, else undefined. */

@@ -1,6 +1,6 @@
 /**
- * A bounds-checked view of one DEX file's id tables. It reads only what a reference scan needs (strings, types,
- * protos, fields, methods, class definitions) and never the bytecode. Every offset and count from the header is
+ * A bounds-checked view of one DEX file's id tables. It reads what a reference scan needs (strings, types,
+ * protos, fields, methods, class definitions); the bytecode is walked separately (call-sites.ts), never run. Every offset and count from the header is
  * checked against the buffer before use, so a hostile DEX yields a typed error, never a crash or a long loop.
  */
 import {
@@ -195,6 +195,11 @@ export class DexFile {
   /** Superclass type index of class def `i`, or {@link NO_INDEX}. */
   classDefSuper(i: number): number {
     return this.u32(this.classDefs.off + i * ITEM_SIZE.classDef + CLASS_DEF.superclassIdx);
+  }
+
+  /** Offset of class def `i`'s class_data_item, 0 when the class has no fields or methods. */
+  classDefData(i: number): number {
+    return this.u32(this.classDefs.off + i * ITEM_SIZE.classDef + CLASS_DEF.classDataOff);
   }
 
   classDefInterfaces(i: number): number {

@@ -1,6 +1,7 @@
 /**
  * DEX layout facts (Android's "Dalvik Executable format"): header field offsets and the size of each id item.
- * Only what the reference scan needs: string, type, proto, field and method ids, and class definitions.
+ * Only what the reference scan needs: string, type, proto, field and method ids, class definitions, and the
+ * class data and code items that say which methods call which.
  */
 
 /** `dex\n`, then a three-digit version and a NUL. */
@@ -59,4 +60,6 @@ export const ITEM_SIZE = {
 export const PROTO_ID = { returnType: 4, parametersOff: 8 } as const;
 export const FIELD_ID = { classIdx: 0, typeIdx: 2, nameIdx: 4 } as const;
 export const METHOD_ID = { classIdx: 0, protoIdx: 2, nameIdx: 4 } as const;
-export const CLASS_DEF = { classIdx: 0, superclassIdx: 8, interfacesOff: 12 } as const;
+export const CLASS_DEF = { classIdx: 0, superclassIdx: 8, interfacesOff: 12, classDataOff: 24 } as const;
+/** code_item: registers, ins, outs, tries (u16 each), debug_info_off (u32), insns_size (u32, in code units), insns. */
+export const CODE_ITEM = { insnsSize: 12, insns: 16 } as const;

@@ -11,6 +11,8 @@ import type { DexCode } from './dex-code.js';
 export interface SignatureMatch {
   signature: CodeSignature;
   evidence: string;
+  /** Every referenced class and `Class.method` that matched it (the evidence among them). */
+  matched: { classes: string[]; methods: string[] };
 }
 
 /** A pattern's owner: which signature id, and how early it is listed (lower = preferred evidence). */
@@ -70,12 +72,14 @@ export class SignatureIndex {
 
   /** Signatures matched by this code, one per id, in catalogue order, each with its best evidence. */
   match(code: DexCode): SignatureMatch[] {
-    const best: { rank: number; evidence: string }[] = [];
-    const offer = (slots: Slot[] | undefined, evidence: string): void => {
+    const best: { rank: number; evidence: string; classes: Set<string>; methods: Set<string> }[] = [];
+    const offer = (slots: Slot[] | undefined, evidence: string, method = false): void => {
       if (!slots) return;
       for (const s of slots) {
-        const b = best[s.key];
-        if (!b || s.rank < b.rank) best[s.key] = { rank: s.rank, evidence };
+        let b = best[s.key];
+        if (!b) b = best[s.key] = { rank: s.rank, evidence, classes: new Set(), methods: new Set() };
+        else if (s.rank < b.rank) Object.assign(b, { rank: s.rank, evidence });
+        (method ? b.methods : b.classes).add(evidence);
       }
     };
     const wantPackages = this.packages.size > 0;
@@ -90,11 +94,11 @@ export class SignatureIndex {
     }
     for (const [cls, names] of code.methodsOn(methodClasses)) {
       const byName = this.methods.get(cls)!;
-      for (const name of names) offer(byName.get(name), `${cls}.${name}`);
+      for (const name of names) offer(byName.get(name), `${cls}.${name}`, true);
     }
     const out: SignatureMatch[] = [];
     best.forEach((b, key) => {
-      if (b) out.push({ signature: this.owners[key]!, evidence: b.evidence });
+      if (b) out.push({ signature: this.owners[key]!, evidence: b.evidence, matched: { classes: [...b.classes], methods: [...b.methods] } });
     });
     return out;
   }

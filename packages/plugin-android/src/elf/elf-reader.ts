@@ -64,7 +64,7 @@ export interface ElfFile {
 }
 
 /** Sections that are read-only and allocated but hold no string literals worth searching. */
-const NOT_STRING_DATA = /^\.(eh_frame|eh_frame_hdr|gcc_except_table|note|ARM\.ex|gnu\.hash|hash|gnu\.version|rel|init_array|fini_array)/;
+export const NOT_STRING_DATA = /^\.(eh_frame|eh_frame_hdr|gcc_except_table|note|ARM\.ex|gnu\.hash|hash|gnu\.version|rel|init_array|fini_array)/;
 
 /**
  * Read an ELF shared object.

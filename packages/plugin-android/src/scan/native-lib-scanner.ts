@@ -7,10 +7,10 @@
 import { GaugeError, sha256, type Gauge, type NativeLibSignature, type Scanner, type ScanSink } from '@gaugenn/core';
 import { readElf, type ElfFile } from '../elf/elf-reader.js';
 import { abiMatches, isElf } from '../elf/elf-format.js';
+import { readElfRanges } from '../elf/elf-ranges.js';
 
 /**
- * Largest library read whole. Symbol tables and read-only data sit anywhere in the file, so a library is read
- * in full; ML runtimes reach 100+ MB (PyTorch, MediaPipe, LLM engines), so the default 64 MiB would skip
+ * Largest library scanned. In the walker only its tables and read-only data are read (see elf-ranges.ts); ML runtimes reach 100+ MB (PyTorch, MediaPipe, LLM engines), so the default 64 MiB would skip
  * exactly the libraries that matter.
  */
 export const NATIVE_LIB_MAX_BYTES = 256 * 1024 * 1024;
@@ -155,13 +155,22 @@ export function nativeLibScanner(gauge: Gauge): Scanner {
     name: 'android-native-libs',
     maxBytes: NATIVE_LIB_MAX_BYTES,
     wants: (path) => LIB_PATH.test(path),
-    scan: (data, path, sink) => scanLib(data, path, sink, catalogue()),
+    scan: (data, path, sink) => void scanLib(data, path, sink, catalogue(), { bytes: data.length, sha256: sha256(data) }),
+    // In the walker: the header first, then only section headers, symbols, their strings and read-only data
+    // (never code); a file whose header is not ELF costs 64 bytes. Its read-only data is what is searched for
+    // embedded models. The whole-file hash is left out: it would need every byte.
+    scanRanges: async (entry, sink) => {
+      const { image } = await readElfRanges(entry);
+      const elf = scanLib(image ?? Buffer.alloc(0), entry.path, sink, catalogue(), { bytes: entry.size });
+      return elf?.readOnlyData.map((r) => ({ offset: r.offset, length: r.size }));
+    },
   };
 }
 
-function scanLib(data: Buffer, path: string, sink: ScanSink, sigs: CompiledSignature[]): void {
+/** Report one library; returns its ELF reading when it is one. `data` may be a sparse image (see elf-ranges.ts). */
+function scanLib(data: Buffer, path: string, sink: ScanSink, sigs: CompiledSignature[], what: { bytes: number; sha256?: string }): ElfFile | undefined {
   const m = LIB_PATH.exec(path);
-  if (!m) return;
+  if (!m) return undefined;
   const dirAbi = m[1]!;
   const name = m[2]!;
   let elf: ElfFile | undefined;
@@ -176,7 +185,7 @@ function scanLib(data: Buffer, path: string, sink: ScanSink, sigs: CompiledSigna
   // The folder says where the app put it; the header says what it runs on. Trust the header when they differ.
   const abi = elf?.abi && !(KNOWN_ABIS.has(dirAbi) && abiMatches(dirAbi, elf.abi)) ? elf.abi : dirAbi;
   const fp = fingerprintNativeLib(name, data, elf, sigs);
-  sink.addNativeLib({ path, abi, name, bytes: data.length, sha256: sha256(data), ...(fp.framework ? { framework: fp.framework } : {}) });
+  sink.addNativeLib({ path, abi, name, bytes: what.bytes, ...(what.sha256 ? { sha256: what.sha256 } : {}), ...(fp.framework ? { framework: fp.framework } : {}) });
   for (const match of fp.matches) {
     // A delegate belongs to the runtime of the library it sits in; alone, to its own framework only when the
     // library itself is the delegate (not merely importing it).
@@ -184,4 +193,5 @@ function scanLib(data: Buffer, path: string, sink: ScanSink, sigs: CompiledSigna
     sink.addFinding({ id: match.signature.id, kind: match.kind, evidence: match.evidence, path, ...(framework ? { framework } : {}) });
   }
   if (failure) throw failure;
+  return elf;
 }

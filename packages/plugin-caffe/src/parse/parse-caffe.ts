@@ -148,9 +148,15 @@ export function buildGraph(src: CaffeInputs, options: ParseCaffeOptions = {}): M
 
   const shapes = new Map<string, Shape>();
   const inputs: TensorInfo[] = [];
+  // Figures are per single inference: a deploy file's batch (BVLC's say 10) is kept in metadata, not multiplied in.
+  let fileBatch: number | undefined;
   const addInput = (name: string, shape: Shape) => {
     const override = options.inputShapes?.[name];
-    const s = override ? checkShape(override, `input ${name}`, subject) : shape;
+    let s = override ? checkShape(override, `input ${name}`, subject) : shape;
+    if (s && s.length >= 2 && s[0]! > 1) {
+      fileBatch ??= s[0]!;
+      s = [1, ...s.slice(1)];
+    }
     shapes.set(name, s);
     inputs.push({ name, shape: s ?? [], dtype: 'float32' });
   };
@@ -212,7 +218,6 @@ export function buildGraph(src: CaffeInputs, options: ParseCaffeOptions = {}): M
 
   const outputs: TensorInfo[] = [...produced.keys()].map((name) => ({ name, shape: shapes.get(name) ?? [], dtype: 'float32' }));
   const totals = sumTotals(layers);
-  const batch = inputs[0]?.shape[0];
 
   if (!src.prototxt) notes.push('Parsed from the caffemodel alone: its stored layer definitions (filtered to the TEST phase) stand in for a prototxt.');
   if (!src.caffemodel && layers.some((l) => l.params > 0)) {
@@ -230,7 +235,7 @@ export function buildGraph(src: CaffeInputs, options: ParseCaffeOptions = {}): M
   const unknownFields = src.prototxt?.unknownFields ?? [];
   if (unknownFields.length > 0) notes.push(`Fields gaugeNN's Caffe schema does not declare were skipped: ${listed(unknownFields)}.`);
   if (src.caffemodel && src.caffemodel.unknownFields.length > 0) notes.push(`The caffemodel has top-level fields ${src.caffemodel.unknownFields.join(', ')} that gaugeNN skips.`);
-  if (typeof batch === 'number' && batch > 1) notes.push(`MACs and FLOPs are for the stated batch of ${batch}.`);
+  if (fileBatch !== undefined) notes.push(`The file states a batch of ${fileBatch} (metadata.batch); shapes, MACs and FLOPs are for one inference (batch 1).`);
   notes.push('FLOPs = 2 × MACs for conv/FC layers + one per output element of other arithmetic layers.');
 
   const metadata: Record<string, unknown> = {
@@ -238,6 +243,7 @@ export function buildGraph(src: CaffeInputs, options: ParseCaffeOptions = {}): M
     layerFormat: net.v1Layers > 0 ? 'V1 (layers)' : 'V2 (layer)',
   };
   if (net.name) metadata.name = net.name;
+  const batch = fileBatch ?? inputs[0]?.shape[0];
   if (typeof batch === 'number' && batch > 0) metadata.batch = batch;
   if (src.caffemodel) metadata.caffemodelLayers = src.caffemodel.layers.length;
 

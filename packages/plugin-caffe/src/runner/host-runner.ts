@@ -74,7 +74,9 @@ export class HostCaffeRunner implements Runner {
         source = 'random (seeded weights in a temporary caffemodel written by gaugeNN)';
       }
       const args = [this.script, '--prototxt', prototxt, '--caffemodel', weights, '--threads', String(request.threads), '--warmup', String(request.warmup), '--runs', String(request.runs), '--weights-source', source];
-      for (const i of graph.inputs) args.push('--input', `${i.name}:${i.shape.join(',')}`);
+      // The IR's shapes are per inference (batch 1); a request may ask for a larger batch.
+      const batch = request.batch ?? 1;
+      for (const i of graph.inputs) args.push('--input', `${i.name}:${(i.shape.length >= 2 ? [batch, ...i.shape.slice(1)] : i.shape).join(',')}`);
       return await this.exec(device, request, args, where);
     } finally {
       if (tmp) await rm(tmp, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 import type { TfliteOperator } from './types.js';
 
 /** BuiltinOptions union values. */
-const OPTIONS = { conv2d: 1, depthwiseConv2d: 2, pool2d: 5, fullyConnected: 8, transposeConv: 49, batchMatMul: 101, conv3d: 106 } as const;
+const OPTIONS = { conv2d: 1, depthwiseConv2d: 2, pool2d: 5, fullyConnected: 8, call: 16, transposeConv: 49, if: 92, while: 93, batchMatMul: 101, callOnce: 103, conv3d: 106 } as const;
 
 const PADDING = ['SAME', 'VALID'];
 const ACTIVATION = ['NONE', 'RELU', 'RELU_N1_TO_1', 'RELU6', 'TANH', 'SIGN_BIT'];
@@ -52,6 +52,15 @@ export function readOptions(op: TfliteOperator): Record<string, unknown> {
         stride: [t.int32(2), t.int32(1)],
         activation: named(ACTIVATION, t.int8(3)),
       };
+    // Control flow: the subgraphs an op runs (their MACs are counted on the op, see parse-tflite.ts).
+    case OPTIONS.call:
+      return { subgraph: t.uint32(0) };
+    case OPTIONS.if:
+      return { thenSubgraph: t.int32(0), elseSubgraph: t.int32(1) };
+    case OPTIONS.while:
+      return { condSubgraph: t.int32(0), bodySubgraph: t.int32(1) };
+    case OPTIONS.callOnce:
+      return { initSubgraph: t.int32(0) };
     case OPTIONS.batchMatMul:
       return { adjX: t.bool(0), adjY: t.bool(1) };
     case OPTIONS.conv3d:

@@ -14,6 +14,8 @@ export interface OpSpec {
   opcode: number;
   inputs: number[];
   outputs: number[];
+  /** Builtin options: the BuiltinOptions union type and the table's int32 fields in id order (WHILE: cond, body). */
+  options?: { type: number; ints: number[] };
 }
 export interface OpCodeSpec {
   deprecated: number;
@@ -73,10 +75,20 @@ export function buildModel(spec: ModelSpec): Uint8Array {
     const ops = sg.ops.map((o) => {
       const inputs = ints(b, o.inputs);
       const outputs = ints(b, o.outputs);
+      let options = 0;
+      if (o.options) {
+        b.startObject(o.options.ints.length);
+        o.options.ints.forEach((v, i) => b.addFieldInt32(i, v, -1));
+        options = b.endObject();
+      }
       b.startObject(5);
       b.addFieldInt32(0, o.opcode, 0);
       b.addFieldOffset(1, inputs, 0);
       b.addFieldOffset(2, outputs, 0);
+      if (o.options) {
+        b.addFieldInt8(3, o.options.type, 0);
+        b.addFieldOffset(4, options, 0);
+      }
       return b.endObject();
     });
     const t = offsets(b, tensors);

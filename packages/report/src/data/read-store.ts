@@ -64,8 +64,8 @@ export function readReportData(gauge: Gauge, store: Store, title = 'gaugeNN repo
     apps: apps.map((a) => ({
       id: a.key, file: a.file, package: a.package, versionName: a.versionName, versionCode: a.versionCode,
       frameworks: a.frameworks, models: a.models.length, errors: a.errors,
-      delegates: [...new Set(a.codeFindings.filter((f) => f.kind === 'delegate').map((f) => f.id))].sort(),
-      cloudApis: [...new Set(a.cloudApis.map((f: CodeFinding) => `${services.get(f.id) ?? f.id} (${f.evidence})`))].sort(),
+      // Apps count by what their code calls: a delegate or cloud SDK that only ships inside a library is listed apart.
+      ...usedFindings(a.codeFindings, a.cloudApis, services),
       mlLibs: a.nativeLibs.filter((l) => l.framework).map((l) => `${l.name} (${l.framework}, ${l.abi})`),
       suspectedEncrypted: a.suspectedEncrypted.length,
       snapshot: a.snapshot, category: a.category, modelShas: [...new Set(a.models.map((m) => m.sha256))],
@@ -92,5 +92,18 @@ export function readReportData(gauge: Gauge, store: Store, title = 'gaugeNN repo
     lineage: lineagePairs(store),
     snapshots: snaps.map((s) => ({ name: s.name, apps: s.apps, models: new Set(apps.filter((a) => a.snapshot === s.name).flatMap((a) => a.models.map((m) => m.sha256))).size })),
     diffs,
+  };
+}
+
+/** Delegates and cloud ML APIs the app's code calls (`use` not `bundled`), and delegates that are only bundled. */
+function usedFindings(findings: CodeFinding[], cloud: CodeFinding[], services: Map<string, string>) {
+  const called = (f: CodeFinding) => f.use !== 'bundled';
+  const ids = (fs: CodeFinding[]) => [...new Set(fs.map((f) => f.id))].sort();
+  const delegates = findings.filter((f) => f.kind === 'delegate');
+  const calledDelegates = ids(delegates.filter(called));
+  return {
+    delegates: calledDelegates,
+    bundledDelegates: ids(delegates.filter((f) => !called(f))).filter((id) => !calledDelegates.includes(id)),
+    cloudApis: [...new Set(cloud.filter(called).map((f) => `${services.get(f.id) ?? f.id} (${f.evidence})`))].sort(),
   };
 }

@@ -16,9 +16,11 @@ export interface ReportApp {
   frameworks: string[];
   /** Model occurrences in this app. */
   models: number;
-  /** Delegates the code or native libraries show (GPU, NNAPI, Hexagon, …), as finding ids. Default none. */
+  /** Delegates the app's code calls (GPU, NNAPI, Hexagon, …; `use` not `bundled`), as finding ids. Default none. */
   delegates?: string[];
-  /** Cloud ML APIs the code calls, as `service (evidence)`. Default none. */
+  /** Delegates that only ship inside a bundled library (`use: bundled`), as finding ids. Default none. */
+  bundledDelegates?: string[];
+  /** Cloud ML APIs the code calls (not those only bundled inside an SDK), as `service (evidence)`. Default none. */
   cloudApis?: string[];
   /** Native libraries fingerprinted as an ML runtime, as `name (framework, abi)`. Default none. */
   mlLibs?: string[];

@@ -169,7 +169,7 @@ function appsTable(apps: readonly ReportApp[]): string {
       },
       { head: 'Frameworks', cell: (a) => esc(a.frameworks.join(', ') || '–') },
       { head: 'Models', cell: (a) => esc(a.models), num: true },
-      { head: 'Delegates', cell: (a) => esc((a.delegates ?? []).join(', ') || '–') },
+      { head: 'Delegates (called)', cell: (a) => esc([...(a.delegates ?? []), ...(a.bundledDelegates ?? []).map((d) => `(${d}, bundled)`)].join(', ') || '–') },
       { head: 'Cloud ML APIs', cell: (a) => esc((a.cloudApis ?? []).join(', ') || '–') },
       { head: 'ML native libs', cell: (a) => esc((a.mlLibs ?? []).join(', ') || '–') },
       { head: 'Encrypted?', cell: (a) => esc(a.suspectedEncrypted ?? 0), num: true },
