@@ -36,7 +36,8 @@ describe('gaugenn with SNPE DLC models', () => {
     const db = join(cwd, 'g.db');
     const a = await gaugenn(['analyze', apk, '--json', '--store', db], { cwd, env: NO_SDK });
     expect(a.exitCode, a.stderr).toBe(0);
-    const models = JSON.parse(a.stdout) as Record<string, any>[];
+    // Stored models are named `app!/entry`, the way lineage and the report name them.
+    const models = (JSON.parse(a.stdout) as Record<string, any>[]).map((m) => ({ ...m, file: String(m.file).split('!/').pop() }));
     expect(models.map((m) => m.file).sort()).toEqual([...Object.keys(DLCS), 'assets/mobilenet.tflite'].sort());
     for (const [name, d] of Object.entries(DLCS)) {
       const m = models.find((x) => x.file === name)!;
