@@ -62,10 +62,16 @@ function run(args: string[], opts: { timeoutMs?: number; input?: string } = {}):
 }
 
 export async function startAdbServer(): Promise<PrivateAdbServer> {
-  const port = await freePort();
-  const adb = (args: string[], opts?: { timeoutMs?: number; input?: string }) => run(['-P', String(port), ...args], opts);
-  const started = await adb(['start-server']);
+  // A free port can be taken by another test's listener (a simulator) before adb binds it; adb then talks to that
+  // listener and reports a protocol fault. Try again on a fresh port.
+  let port = 0;
+  let started: AdbResult = { stdout: '', stderr: 'not tried', code: 1 };
+  for (let attempt = 0; attempt < 5 && started.code !== 0; attempt++) {
+    port = await freePort();
+    started = await run(['-P', String(port), 'start-server']);
+  }
   if (started.code !== 0) throw new Error(`adb -P ${port} start-server failed: ${started.stderr || started.stdout}`);
+  const adb = (args: string[], opts?: { timeoutMs?: number; input?: string }) => run(['-P', String(port), ...args], opts);
   const devices = async (): Promise<AdbDeviceRow[]> => {
     const { stdout } = await adb(['devices', '-l']);
     return stdout

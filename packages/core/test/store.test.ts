@@ -106,6 +106,21 @@ describe('Store', () => {
     s.close();
   });
 
+  it('three processes opening one new store at once all migrate it once (the version is read inside the lock)', async () => {
+    const { execa } = await import('execa');
+    const { fileURLToPath } = await import('node:url');
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    for (let round = 0; round < 3; round++) {
+      const p = join(mkdtempSync(join(tmpdir(), 'gaugenn-store-race-')), 's.db');
+      const code = `import { Store } from '@gaugenn/core'; new Store(${JSON.stringify(p)}).close();`;
+      const runs = await Promise.all([0, 1, 2].map(() => execa(process.execPath, ['--input-type=module', '-e', code], { cwd, reject: false })));
+      for (const r of runs) expect(r.exitCode, String(r.stderr)).toBe(0);
+      const db = new Database(p, { readonly: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      db.close();
+    }
+  });
+
   it('refuses a store from a newer gaugeNN with a clear message', () => {
     const p = join(mkdtempSync(join(tmpdir(), 'gaugenn-store-')), 's.db');
     const db = new Database(p);

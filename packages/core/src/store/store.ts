@@ -147,13 +147,20 @@ export class Store {
     }
   }
 
+  /**
+   * Apply the migrations not applied yet, each in an IMMEDIATE transaction that reads the version inside it:
+   * two processes opening a new store at once (two `gaugenn bench`) must not both run the same migration.
+   */
   private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
+    for (;;) {
+      const done = this.db.transaction(() => {
+        const v = this.db.pragma('user_version', { simple: true }) as number;
+        if (v >= MIGRATIONS.length) return true;
         this.db.exec(MIGRATIONS[v]!);
         this.db.pragma(`user_version = ${v + 1}`);
-      })();
+        return false;
+      }).immediate();
+      if (done) return;
     }
   }
 
