@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Gauge, defaultConfig } from '@gaugenn/core';
-import android, { AdbDeviceSimulator } from '@gaugenn/plugin-android';
+import android, { AdbDeviceSimulator, DEVICE_ROOT } from '@gaugenn/plugin-android';
 import adbkit from '@devicefarmer/adbkit';
 
 const run = promisify(execFile);
@@ -55,7 +55,7 @@ try {
   const file = join(dir, 'blob.bin');
   writeFileSync(file, Buffer.alloc(1 << 20, 7));
   await t.pushCached(file);
-  const [plain, cached] = await time([() => t.push(file, '/data/local/tmp/gaugenn/work/blob.bin'), () => t.pushCached(file)]);
+  const [plain, cached] = await time([() => t.push(file, `${DEVICE_ROOT}/work/blob.bin`), () => t.pushCached(file)]);
 
   const row = (name, ms, base) => console.log(`${name.padEnd(44)} ${ms.toFixed(2).padStart(8)} ms   ${(ms / base).toFixed(2)}×`);
   console.log(`median of ${rounds} rounds, ADB device simulator via a private adb server (port ${port})`);

@@ -30,13 +30,10 @@ export function defaultConfig(): GaugeConfig {
 }
 
 /**
- * A device named on the command line: `host`, `adb` (every online device on the default adb server),
- * `adb:SERIAL` (a serial, or `host:port` to `adb connect`), `KIND:ID` for other kinds.
+ * A device named on the command line: `KIND` (every device that kind's plugin finds, e.g. every online adb device)
+ * or `KIND:ID` (one device; the kind's plugin says what the id is, e.g. an adb serial or `host:port`).
  */
 export function deviceSpecFromFlag(flag: string): import('../device/types.js').DeviceSpec {
   const i = flag.indexOf(':');
-  if (i < 0) return { kind: flag };
-  const kind = flag.slice(0, i);
-  const rest = flag.slice(i + 1);
-  return kind === 'adb' ? { kind, serial: rest } : { kind, id: rest };
+  return i < 0 ? { kind: flag } : { kind: flag.slice(0, i), id: flag.slice(i + 1) };
 }

@@ -7,7 +7,8 @@ import type { Device } from '../device/types.js';
  * and may decline (return undefined) for devices it cannot measure.
  */
 export interface EnergySourceSpec {
-  source: 'monsoon' | 'android-battery' | 'hwmon' | 'rapl' | 'nvml' | string;
+  /** The source type a plugin taps (the bundled ones: monsoon, android-battery, hwmon, rapl, nvml). */
+  source: string;
   devices?: string[];
   [option: string]: unknown;
 }
