@@ -5,6 +5,7 @@
 export { type ByteSource, FileByteSource, SubByteSource, BufferByteSource } from './byte-source.js';
 export { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, resolveLimits, ByteBudget } from './limits.js';
 export { unsafeEntryName, decodeCp437 } from './entry-name.js';
+export { zipLocalHeaders, storedBytes, type ZipLocalHeader } from './local-headers.js';
 export {
   ZipReader,
   findEocd,

@@ -6,14 +6,13 @@
  * opens it, so it decides from the local headers in the head: PyTorch's padding on a record named like
  * PyTorch's, or a visible `data.pkl` / `bytecode.pkl` / `constants.pkl` record under a common folder.
  */
-import type { SniffHit, SniffInput, Sniffer } from '@gaugenn/core';
-import { localEntries, type LocalEntry } from './zip-head.js';
+import { zipLocalHeaders, type SniffHit, type SniffInput, type Sniffer, type ZipLocalHeader } from '@gaugenn/core';
 
 const PICKLE = /^[^/]+\/(data|bytecode|constants)\.pkl$/;
 const RECORD = /^[^/]+\/(data\.pkl|bytecode\.pkl|constants\.pkl|data\/\d+|\.data\/.+|constants\/\d+|code\/.+|byteorder|version|extra\/.+)$/;
 
 /** PyTorch's alignment padding: extra field id `FB`, payload of `Z`s. */
-function hasTorchPadding(e: LocalEntry): boolean {
+function hasTorchPadding(e: ZipLocalHeader): boolean {
   const x = e.extra;
   if (x.length < 5 || x[0] !== 0x46 || x[1] !== 0x42) return false;
   for (let i = 4; i < x.length; i++) if (x[i] !== 0x5a) return false;
@@ -22,7 +21,7 @@ function hasTorchPadding(e: LocalEntry): boolean {
 
 /** True when the head is the start of a PyTorch zip archive. */
 export function looksLikePytorchZip(head: Uint8Array): boolean {
-  const entries = localEntries(head);
+  const entries = zipLocalHeaders(head);
   const first = entries[0];
   if (!first || !RECORD.test(first.name)) return false;
   const folder = first.name.slice(0, first.name.indexOf('/') + 1);

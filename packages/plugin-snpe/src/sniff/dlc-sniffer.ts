@@ -9,9 +9,8 @@
  * otherwise (a deflated container whose first member is large) the walker opens the zip and the records are
  * recognised by their own bytes and paired by the container's path.
  */
-import type { SniffHit, SniffInput, Sniffer } from '@gaugenn/core';
+import { zipLocalHeaders, type SniffHit, type SniffInput, type Sniffer } from '@gaugenn/core';
 import { recordHeader } from '../parse/record-header.js';
-import { localEntries } from './zip-head.js';
 
 const MEMBER = (n: string) => n === 'model' || n.startsWith('model.params') || n.startsWith('dlc.metadata') || n.startsWith('aip.metadata');
 
@@ -36,7 +35,7 @@ const AIP_HEAD = [0x00, 0x00, 0x02, 0x01];
 
 /** True when the head is the start of a DLC zip container. */
 export function looksLikeDlcZip(head: Uint8Array): boolean {
-  const entries = localEntries(head);
+  const entries = zipLocalHeaders(head, 16);
   if (!entries[0] || !MEMBER(entries[0].name)) return false;
   const names = new Set(entries.map((e) => e.name).filter(MEMBER));
   if (names.has('model') && names.size >= 2) return true;
